@@ -1,0 +1,42 @@
+using TorchSharp;
+
+namespace Distill.Runtime;
+
+/// <summary>The one place that chooses where the library's models, buffers and tensors live.</summary>
+/// <remarks>
+/// CUDA is used when TorchSharp sees a GPU (which needs the CUDA TorchSharp package; see environment.md),
+/// otherwise the CPU. The environment variable <c>DISTILL_DEVICE</c> (<c>cpu</c> or <c>cuda</c>) overrides
+/// the choice; asking for CUDA where none is available is an error rather than a silent CPU fallback.
+/// </remarks>
+public static class DistillDevice
+{
+    /// <summary>Name of the environment variable that overrides the device choice.</summary>
+    public const string EnvironmentVariable = "DISTILL_DEVICE";
+
+    private static readonly Lazy<torch.Device> Chosen = new(() => Resolve(Environment.GetEnvironmentVariable(EnvironmentVariable)));
+
+    /// <summary>The device every library component places its tensors on.</summary>
+    public static torch.Device Current => Chosen.Value;
+
+    /// <summary>Resolves a device from an override value (<c>cpu</c>, <c>cuda</c>, or null/empty for automatic).</summary>
+    public static torch.Device Resolve(string? requested)
+    {
+        switch (requested?.Trim().ToLowerInvariant())
+        {
+            case null or "":
+                return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+            case "cpu":
+                return torch.CPU;
+            case "cuda":
+                if (!torch.cuda.is_available())
+                    throw new InvalidOperationException(
+                        $"{EnvironmentVariable}=cuda but TorchSharp sees no CUDA device. Reference the CUDA TorchSharp package " +
+                        "instead of TorchSharp-cpu (environment.md, 'CUDA'), or unset the variable to use the CPU.");
+                return torch.CUDA;
+            default:
+                throw new ArgumentException(
+                    $"{EnvironmentVariable}='{requested}' is not a device Distill knows. Use 'cpu', 'cuda', or leave it unset for automatic choice.",
+                    nameof(requested));
+        }
+    }
+}
