@@ -1,0 +1,67 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Distill.Runtime;
+
+namespace Distill.Notebooks;
+
+/// <summary>Everything a notebook kernel needs before Distill runs, in one call from the first cell.</summary>
+/// <remarks>
+/// Three problems of the Polyglot Notebooks kernel are fixed here so that no cell has to know about them:
+/// <list type="number">
+/// <item>The kernel does not read a dependency manifest for a DLL referenced by path, so TorchSharp cannot find LibTorch
+/// by name (it reports "doesn't contain a reference to libtorch-cpu"), and if a system LibTorch exists (Debian's
+/// python3-torch installs one) it may load that one instead. LibTorch and TorchSharp's native library are therefore
+/// loaded by full path from the folder of the referenced Distill.Lib.dll.</item>
+/// <item>Plotly.NET 6 is compiled against FSharp.Core 10.1, while the kernel has already loaded FSharp.Core 10.0 and
+/// F# libraries bound to it (Giraffe.ViewEngine, which Plotly.NET also uses). A second FSharp.Core would split F#
+/// types between two copies (MissingMethodException), so the build leaves FSharp.Core.dll and the deps.json out of
+/// Distill.Lib's folder and requests for FSharp.Core are answered here with the kernel's copy.</item>
+/// <item>Plotly.NET.Interactive would load a second Plotly.NET into the kernel; instead the HTML formatter it provides
+/// is registered for the library's own Plotly.NET (<see cref="ChartFormatter"/>). Do not add
+/// <c>#r "nuget: Plotly.NET.Interactive"</c> to notebooks that use Distill's charts.</item>
+/// </list>
+/// </remarks>
+public static class NotebookEnvironment
+{
+    private static bool initialised;
+
+    /// <summary>Loads the native libraries, unifies FSharp.Core, registers the chart formatter, seeds randomness.</summary>
+    /// <param name="seed">Seed for torch and managed randomness.</param>
+    /// <returns>A one-line summary (device, profile, seed) for the cell to show.</returns>
+    public static string Setup(int seed = 0)
+    {
+        if (!initialised)
+        {
+            AppDomain.CurrentDomain.AssemblyResolve += ServeLoadedFSharpCore;
+            LoadNativeTorch();
+            ChartFormatter.Register();
+            initialised = true;
+        }
+        Reproducibility.Seed(seed);
+        return $"Distill ready: device {DistillDevice.Current.type}, profile '{RunProfile.Current.Name}', seed {seed}.";
+    }
+
+    private static Assembly? ServeLoadedFSharpCore(object? sender, ResolveEventArgs args)
+        => new AssemblyName(args.Name).Name == "FSharp.Core"
+            ? AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "FSharp.Core")
+            : null;
+
+    private static void LoadNativeTorch()
+    {
+        string folder = Path.GetDirectoryName(typeof(NotebookEnvironment).Assembly.Location)
+                        ?? throw new InvalidOperationException("Cannot tell where Distill.Lib.dll was loaded from.");
+        string native = Path.Combine(folder, "runtimes", RuntimeInformation.RuntimeIdentifier, "native");
+        if (!Directory.Exists(native)) native = Path.Combine(folder, "runtimes", "linux-x64", "native");
+        (string torch, string torchSharp) = OperatingSystem.IsWindows() ? ("torch.dll", "LibTorchSharp.dll")
+            : OperatingSystem.IsMacOS() ? ("libtorch.dylib", "libLibTorchSharp.dylib")
+            : ("libtorch.so", "libLibTorchSharp.so");
+        foreach (string library in new[] { torch, torchSharp })
+        {
+            string path = Path.Combine(native, library);
+            if (!File.Exists(path))
+                throw new FileNotFoundException(
+                    $"{path} is missing: build Distill.Lib first (dotnet build Distill.slnx) so its output folder holds LibTorch.", path);
+            NativeLibrary.Load(path);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using Distill.Data;
+using Distill.Data.Tabular;
+using Distill.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Distill.Training;
+
+/// <summary>Plain supervised training of one classifier on one input view (a teacher, or a student without distillation).</summary>
+/// <param name="model">The classifier; its output width must equal the task's <see cref="ClassificationTask.OutputCount"/>.</param>
+/// <param name="task">Task loss and evaluation.</param>
+/// <param name="view">Which columns the model reads.</param>
+public sealed class ClassifierObjective(Mlp model, ClassificationTask task, InputView view) : ITrainingObjective
+{
+    /// <inheritdoc />
+    public nn.Module Model => model;
+
+    /// <inheritdoc />
+    public IEnumerable<nn.Module> TrainedModules => [model];
+
+    /// <inheritdoc />
+    public IEnumerable<TorchSharp.Modules.Parameter> Parameters() => model.parameters();
+
+    /// <inheritdoc />
+    public StepLoss Loss(TabularSplit batch)
+    {
+        var loss = task.Loss(model.call(view.Of(batch)), batch.Targets);
+        return new StepLoss(loss, new Dictionary<string, Tensor> { ["task"] = loss });
+    }
+
+    /// <inheritdoc />
+    public ClassifierEvaluation Evaluate(TabularSplit split) => task.Evaluate(Predict(model, view.Of(split)), split.Targets);
+
+    /// <summary>Logits of a model over a whole input, in evaluation batches without gradient.</summary>
+    public static Tensor Predict(nn.Module<Tensor, Tensor> model, Tensor input, int batchSize = 1024)
+    {
+        using var noGrad = no_grad();
+        var parts = MiniBatches.Sequential(input.shape[0], batchSize).Select(rows => model.call(input.index_select(0, rows))).ToArray();
+        return cat(parts, 0);
+    }
+}
