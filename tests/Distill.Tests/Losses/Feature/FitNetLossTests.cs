@@ -52,6 +52,23 @@ public class FitNetLossTests
     }
 
     [Fact]
+    public void FitNetRegressorIsTrainableAndItsStepsReduceTheHintLoss()
+    {
+        var data = Case("seq");
+        Tensor student = Load(data.GetProperty("student")), teacher = Load(data.GetProperty("teacher_relu"));
+        using var loss = new FitNetLoss(LayerPair.Last, 5, 7);
+        var optimizer = optim.Adam(loss.parameters(), 0.05);
+        double first = Scalar(loss.Compute(Context(student, teacher)));
+        for (int step = 0; step < 30; step++)
+        {
+            optimizer.zero_grad();
+            loss.Compute(Context(student, teacher)).backward();
+            optimizer.step();
+        }
+        Assert.True(Scalar(loss.Compute(Context(student, teacher))) < 0.8 * first, "training the regressor alone should lower the hint loss");
+    }
+
+    [Fact]
     public void FitNetLinearRegressorWithIdentityWeightIsPlainMeanSquaredError()
     {
         var data = Case("flat");

@@ -94,6 +94,23 @@ public class OverhaulDistillationLossTests
         Assert.True(Scalar(loss.Compute(Context(student, teacher))) > 1.0);
     }
 
+    [Fact]
+    public void OverhaulConnectorIsTrainableAndItsStepsReduceTheLoss()
+    {
+        var data = Case("seq");
+        Tensor student = Load(data.GetProperty("student")), teacher = Load(data.GetProperty("teacher_pre"));
+        using var loss = WithReferenceConnector("seq");
+        var optimizer = optim.Adam(loss.parameters(), 0.05);
+        double first = Scalar(loss.Compute(Context(student, teacher)));
+        for (int step = 0; step < 30; step++)
+        {
+            optimizer.zero_grad();
+            loss.Compute(Context(student, teacher)).backward();
+            optimizer.step();
+        }
+        Assert.True(Scalar(loss.Compute(Context(student, teacher))) < 0.8 * first, "training the connector alone should lower the loss");
+    }
+
     [Theory]
     [InlineData("flat")]
     [InlineData("seq")]
