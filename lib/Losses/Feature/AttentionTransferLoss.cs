@@ -1,0 +1,85 @@
+using Distill.Distillation;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Distill.Losses.Feature;
+
+/// <summary>Options of <see cref="AttentionTransferLoss"/>.</summary>
+/// <param name="P">Exponent of the activation-based attention map <c>F(A) = mean_c |A_c|^p</c>; the paper uses 2.</param>
+public sealed record AttentionTransferOptions(double P = 2.0);
+
+/// <summary>Attention transfer: the student's spatial attention maps are matched to the teacher's, after L2 normalisation.</summary>
+/// <remarks>
+/// Zagoruyko and Komodakis, "Paying More Attention to Attention: Improving the Performance of Convolutional Neural
+/// Networks via Attention Transfer", ICLR 2017, Eq. 2. The attention map of a <c>[B, C, L]</c> feature is
+/// <c>Q = mean over channels of |A_c|^p</c> (<c>[B, L]</c>), flattened and divided by its L2 norm; per layer pair the
+/// loss is the mean over batch and positions of <c>(Q_S - Q_T)^2</c>, as RepDistiller computes it (the paper writes
+/// the p-norm of the difference with weight beta/2; RepDistiller's weight is 1000). Pairs are summed. Averaging over
+/// channels makes the map independent of the channel count, so student and teacher widths may differ; when their
+/// lengths differ the longer feature is adaptively average-pooled to the shorter length first (RepDistiller).
+/// <para>
+/// A <c>[B, C]</c> feature has no spatial axis: read as <c>L = 1</c> its normalised map would be the constant 1 and
+/// the loss identically zero. It is therefore read as <c>[B, 1, C]</c>: one channel whose positions are the units,
+/// so the map is the normalised energy <c>|a_u|^p</c> of each unit. For unequal widths the wider layer is pooled as
+/// above, which averages neighbouring units; dense units have no order, so this is a coarse but well-defined target.
+/// </para>
+/// </remarks>
+public sealed class AttentionTransferLoss : IDistillationLoss
+{
+    private const string Display = "AttentionTransferLoss (at)";
+    private readonly IReadOnlyList<LayerPair> _pairs;
+    private readonly double _p;
+
+    /// <summary>Builds the loss over one or more layer pairs (their terms are summed).</summary>
+    /// <param name="pairs">Student/teacher layers whose attention maps are matched.</param>
+    /// <param name="options">The exponent p; default 2 as in the paper.</param>
+    public AttentionTransferLoss(IReadOnlyList<LayerPair> pairs, AttentionTransferOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        if (pairs.Count == 0)
+            throw new ArgumentException($"{Display}: give at least one LayerPair (for example LayerPair.Last).", nameof(pairs));
+        _pairs = pairs.ToArray();
+        _p = (options ?? new AttentionTransferOptions()).P;
+        if (!(_p > 0) || double.IsInfinity(_p))
+            throw new ArgumentOutOfRangeException(nameof(options), _p, $"{Display}: p must be a positive finite exponent (the paper uses 2).");
+    }
+
+    /// <inheritdoc />
+    public string Name => "at";
+
+    /// <summary>Sum over the layer pairs of the mean squared difference between normalised attention maps.</summary>
+    public Tensor Compute(DistillationContext context)
+    {
+        using var scope = NewDisposeScope();
+        Tensor? total = null;
+        foreach (LayerPair pair in _pairs)
+        {
+            Tensor student = pair.SelectStudent(context.Student.Features);
+            Tensor teacher = pair.SelectTeacher(context.Teacher.Features).detach();
+            FeatureLossGuard.Check(Display, pair, student, teacher, sameRank: true);
+            Tensor term = PairLoss(AsMaps(student), AsMaps(teacher));
+            total = total is null ? term : total + term;
+        }
+        return total!.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The normalised attention map Q / ||Q||_2: [B, L] for a [B, C, L] feature, [B, C] (one value per unit) for a [B, C] feature.</summary>
+    public Tensor AttentionMap(Tensor feature)
+    {
+        if (feature.dim() is not (2 or 3))
+            throw new ArgumentException($"{Display}: attention maps need a [B, C] or [B, C, L] feature, got {FeatureLossGuard.Shape(feature)}.", nameof(feature));
+        Tensor energy = AsMaps(feature).abs().pow(_p).mean([1]);   // [B, L]
+        return nn.functional.normalize(energy, p: 2, dim: 1);
+    }
+
+    // [B, C] -> [B, 1, C]: the units become the positions (see remarks); [B, C, L] stays.
+    private static Tensor AsMaps(Tensor feature) => feature.dim() == 2 ? feature.unsqueeze(1) : feature;
+
+    private Tensor PairLoss(Tensor student, Tensor teacher)
+    {
+        long ls = student.shape[2], lt = teacher.shape[2];
+        if (ls > lt) student = nn.functional.adaptive_avg_pool1d(student, lt);
+        else if (lt > ls) teacher = nn.functional.adaptive_avg_pool1d(teacher, ls);
+        return (AttentionMap(student) - AttentionMap(teacher)).pow(2).mean();
+    }
+}
