@@ -96,7 +96,7 @@ public sealed class Distiller
         return new DistillationStep(total.MoveToOuterDisposeScope(), terms);
     }
 
-    /// <summary>The parameters the optimizer updates: the student's and those of every loss that is a module, each once.</summary>
+    /// <summary>The parameters the optimizer updates: the student's and those of every loss that is a module, each once, never the teacher's.</summary>
     public IEnumerable<Parameter> TrainableParameters()
     {
         var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);

@@ -7,7 +7,9 @@ namespace Distill.Losses;
 /// <summary>The soft-target cross-entropy <c>−Σ_c p_t^T log p_s^T</c> (the lab notes' "negative" KD), times <c>T²</c>.</summary>
 /// <remarks>
 /// Li and Hoiem, "Learning without Forgetting", ECCV 2016 / IEEE TPAMI 2017, Eq. 2 (the old-task loss
-/// <c>L_old = −Σ_i y'_o^(i) log ŷ'_o^(i)</c> on temperature-softened outputs, with <c>T = 2</c>), the default here.
+/// <c>L_old = −Σ_i y'_o^(i) log ŷ'_o^(i)</c>) with the softening of Eq. 3 (<c>y' ∝ y^(1/T)</c>, which for softmax outputs is
+/// <c>softmax(z / T)</c>) and their <c>T = 2</c>, the default here. The minus sign makes it a positive cross-entropy, not a
+/// negated loss.
 /// Averaged over the batch. <b>Scaling choice:</b> multiplied by <c>T²</c> like <see cref="KnowledgeDistillationLoss"/>
 /// (the LwF paper writes no <c>T²</c> and lets its weight λ_o absorb the scale). With that choice
 /// <c>L_nce = L_kd + T² · mean_b H(p_t^T)</c>: the two losses differ by the teacher's entropy, a constant for the student,

@@ -52,9 +52,9 @@ public class DistillerTests
         var studentMean = Values(s.Student.Norm.running_mean!);
         var optimizer = optim.Adam(distiller.TrainableParameters(), 0.01);
 
-        s.Teacher.train();   // someone switches everything to training mode: the distiller must undo it for the teacher
-        s.Student.train();
         distiller.Train();
+        s.Teacher.train();   // someone switches everything to training mode after that: each step must undo it for the teacher
+        s.Student.train();
         for (int step = 0; step < 3; step++)
         {
             optimizer.zero_grad();
