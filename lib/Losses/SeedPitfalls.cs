@@ -8,15 +8,16 @@ namespace Distill.Losses;
 /// Never use these as losses: both return a term that cannot teach the student anything.
 /// </summary>
 /// <remarks>
-/// The seeds (BeatGAN KD meeting notes, 2021) distil a binary classifier through
-/// <c>kl_div(log_softmax(y_s / T, dim=1), softmax(y_t / T, dim=1), reduction='sum') · T² / B</c> applied to the single sigmoid
-/// probability of each example, after converting both scores from NumPy with <c>torch.from_numpy</c>.
+/// Bug 1 comes from the CRD blog seed: its tabular <c>ANN</c> ends in <c>Linear(·, 1)</c> + <c>Sigmoid</c>, and RepDistiller's
+/// <c>DistillKL</c>, <c>kl_div(log_softmax(y_s / T, dim=1), softmax(y_t / T, dim=1), size_average=False) · T² / B</c>, is applied to
+/// that <c>[B, 1]</c> probability: a softmax over one column. Bug 2 comes from the BeatGAN KD meeting notes: <c>DistillKL</c> rebuilds
+/// both scores with <c>torch.from_numpy</c>, so the term added to the generator's loss is cut from the graph.
 /// The correct losses are <see cref="BinaryKnowledgeDistillationLoss"/> and <see cref="KnowledgeDistillationLoss"/>.
 /// </remarks>
 public static class SeedPitfalls
 {
     /// <summary>
-    /// BUG REPRODUCED ON PURPOSE: the seed's KL over a softmax of one column. A softmax over a single value is 1 and its
+    /// BUG REPRODUCED ON PURPOSE: the CRD seed's KL over a softmax of one column. A softmax over a single value is 1 and its
     /// log-softmax is 0, so the result is exactly 0, with a zero gradient, for every input.
     /// </summary>
     /// <param name="studentScores">The student's sigmoid probabilities (or logits), <c>[B, 1]</c>.</param>
@@ -35,8 +36,8 @@ public static class SeedPitfalls
     }
 
     /// <summary>
-    /// BUG REPRODUCED ON PURPOSE: Hinton's KD computed from scores copied to a managed array and back, as the seed did with
-    /// <c>.numpy()</c> and <c>torch.from_numpy</c>. The copy cuts the autograd graph: the value looks right but carries no
+    /// BUG REPRODUCED ON PURPOSE: Hinton's KD computed from scores copied to a managed array and back, as the BeatGAN seed did
+    /// with NumPy scores and <c>torch.from_numpy</c>. The copy cuts the autograd graph: the value looks right but carries no
     /// gradient, so the student's parameters never feel it.
     /// </summary>
     /// <param name="studentLogits">The student's logits <c>[B, C]</c> (with gradient, which the copy discards).</param>
