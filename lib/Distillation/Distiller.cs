@@ -1,0 +1,166 @@
+using Distill.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Distill.Distillation;
+
+/// <summary>Trains a student with its task loss plus weighted, named distillation terms from a frozen teacher.</summary>
+/// <remarks>
+/// The objective of Hinton, Vinyals, Dean (NIPS DL Workshop 2015) generalised as in Tian, Krishnan, Isola, "Contrastive
+/// Representation Distillation", ICLR 2020 (RepDistiller): <c>L = L_task + Σ_k w_k · L_k</c>. The teacher is frozen
+/// (<c>requires_grad = false</c>), runs under <c>no_grad</c> and is put back in eval mode at every step, so its BatchNorm
+/// statistics and dropout never change while the student trains. Teacher and student may read different inputs (a teacher
+/// with privileged features). Losses that own parameters (a FitNet regressor, CRD embeddings) are TorchSharp modules; their
+/// parameters are part of <see cref="TrainableParameters"/>.
+/// </remarks>
+public sealed class Distiller
+{
+    /// <summary>The name under which the task loss appears in <see cref="DistillationStep.Terms"/>.</summary>
+    public const string TaskTermName = "task";
+
+    private readonly nn.Module<Tensor, Tensor> _student;
+    private readonly IFeatureModel _studentFeatures;
+    private readonly nn.Module<Tensor, Tensor> _teacher;
+    private readonly IFeatureModel _teacherFeatures;
+    private readonly Func<Tensor, Tensor, Tensor> _taskLoss;
+
+    private Distiller(nn.Module<Tensor, Tensor> student, IFeatureModel studentFeatures, nn.Module<Tensor, Tensor> teacher,
+        IFeatureModel teacherFeatures, Func<Tensor, Tensor, Tensor> taskLoss, IReadOnlyList<DistillationTerm> terms)
+    {
+        _student = student;
+        _studentFeatures = studentFeatures;
+        _teacher = teacher;
+        _teacherFeatures = teacherFeatures;
+        _taskLoss = taskLoss;
+        Terms = terms;
+        foreach (var parameter in teacher.parameters()) parameter.requires_grad = false;
+        teacher.eval();
+    }
+
+    /// <summary>
+    /// Creates a distiller; freezes the teacher and puts it in eval mode.
+    /// </summary>
+    /// <param name="student">The network being trained.</param>
+    /// <param name="teacher">The trained network whose knowledge is transferred; frozen by this call.</param>
+    /// <param name="taskLoss">The student's own loss on (student output, targets), e.g. cross-entropy on the labels.</param>
+    /// <param name="terms">The distillation terms; their names must be distinct and differ from <c>"task"</c>.</param>
+    public static Distiller Create<TStudent, TTeacher>(TStudent student, TTeacher teacher,
+        Func<Tensor, Tensor, Tensor> taskLoss, params IEnumerable<DistillationTerm> terms)
+        where TStudent : nn.Module<Tensor, Tensor>, IFeatureModel
+        where TTeacher : nn.Module<Tensor, Tensor>, IFeatureModel
+    {
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(teacher);
+        ArgumentNullException.ThrowIfNull(taskLoss);
+        ArgumentNullException.ThrowIfNull(terms);
+        if (ReferenceEquals(student, teacher))
+            throw new ArgumentException("The student and the teacher are the same object; distil from a separately trained copy (freezing the teacher would freeze the student).");
+        var checkedTerms = CheckTerms(terms);
+        return new Distiller(student, student, teacher, teacher, taskLoss, checkedTerms);
+    }
+
+    /// <summary>The weighted distillation terms, in the order they are computed.</summary>
+    public IReadOnlyList<DistillationTerm> Terms { get; }
+
+    /// <summary>
+    /// Runs the frozen teacher (eval mode, no gradient) and the student once each, and returns the total loss and every term.
+    /// </summary>
+    /// <param name="studentInput">The batch as the student sees it, <c>[B, ...]</c>.</param>
+    /// <param name="teacherInput">The same examples as the teacher sees them (may carry privileged features), <c>[B, ...]</c>.</param>
+    /// <param name="targets">The ground truth of the batch, <c>[B, ...]</c>, for the task loss and losses that need labels.</param>
+    /// <param name="indices">Dataset row indices <c>[B]</c>, for losses with a memory bank (CRD); otherwise null.</param>
+    public DistillationStep Step(Tensor studentInput, Tensor teacherInput, Tensor targets, Tensor? indices = null)
+    {
+        CheckBatch(studentInput, teacherInput, targets, indices);
+        using var scope = NewDisposeScope();
+
+        _teacher.eval();
+        FeatureOutput teacher;
+        using (no_grad())
+            teacher = _teacherFeatures.ForwardFeatures(teacherInput);
+        var student = _studentFeatures.ForwardFeatures(studentInput);
+        var context = new DistillationContext(student, teacher, targets, indices);
+
+        var task = CheckScalar(_taskLoss(student.Output, targets), TaskTermName);
+        var terms = new Dictionary<string, Tensor> { [TaskTermName] = task };
+        var total = task;
+        foreach (var term in Terms)
+        {
+            var value = CheckScalar(term.Loss.Compute(context), term.Loss.Name);
+            terms[term.Loss.Name] = value;
+            total = total + value * term.Weight;
+        }
+
+        foreach (var value in terms.Values) value.MoveToOuterDisposeScope();
+        return new DistillationStep(total.MoveToOuterDisposeScope(), terms);
+    }
+
+    /// <summary>The parameters the optimizer updates: the student's and those of every loss that is a module, each once, never the teacher's.</summary>
+    public IEnumerable<Parameter> TrainableParameters()
+    {
+        var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+        // A loss may hold a reference to the teacher (to reuse its head); the teacher stays frozen regardless.
+        foreach (var parameter in _teacher.parameters()) seen.Add(parameter);
+        var owners = new List<nn.Module> { _student };
+        owners.AddRange(Terms.Select(term => term.Loss).OfType<nn.Module>());
+        foreach (var owner in owners)
+            foreach (var parameter in owner.parameters())
+                if (seen.Add(parameter))
+                    yield return parameter;
+    }
+
+    /// <summary>Puts the student and the loss modules in training mode (or eval mode when <paramref name="training"/> is false); the teacher stays in eval mode.</summary>
+    public void Train(bool training = true)
+    {
+        _student.train(training);
+        foreach (var module in Terms.Select(term => term.Loss).OfType<nn.Module>()) module.train(training);
+        _teacher.eval();
+    }
+
+    private static List<DistillationTerm> CheckTerms(IEnumerable<DistillationTerm> terms)
+    {
+        var list = terms.ToList();
+        var names = new HashSet<string>(StringComparer.Ordinal) { TaskTermName };
+        foreach (var term in list)
+        {
+            if (term?.Loss is null)
+                throw new ArgumentException("A distillation term has no loss; build each term as new DistillationTerm(loss, weight).");
+            if (!double.IsFinite(term.Weight) || term.Weight < 0)
+                throw new ArgumentOutOfRangeException(nameof(terms), term.Weight,
+                    $"The weight of term '{term.Loss.Name}' must be finite and non-negative (got {term.Weight}).");
+            if (!names.Add(term.Loss.Name))
+                throw new ArgumentException(term.Loss.Name == TaskTermName
+                    ? $"A distillation term may not be named '{TaskTermName}': that name is reserved for the student's task loss."
+                    : $"Two distillation terms are both named '{term.Loss.Name}'; each term needs a distinct name so that its values can be logged. Combine them into one loss or rename one.");
+        }
+        return list;
+    }
+
+    private static void CheckBatch(Tensor studentInput, Tensor teacherInput, Tensor targets, Tensor? indices)
+    {
+        if (studentInput.dim() == 0 || teacherInput.dim() == 0 || targets.dim() == 0)
+            throw new ArgumentException("Inputs and targets must have a leading batch dimension; got a scalar.");
+        long batch = studentInput.shape[0];
+        if (teacherInput.shape[0] != batch)
+            throw new ArgumentException(
+                $"Teacher and student batch sizes differ ({teacherInput.shape[0]} vs {batch}); give both networks the same examples (different features are fine).");
+        if (targets.shape[0] != batch)
+            throw new ArgumentException($"The targets hold {targets.shape[0]} examples but the batch has {batch}; slice targets with the same batch indices.");
+        if (indices is not null && (indices.dim() != 1 || indices.shape[0] != batch))
+            throw new ArgumentException(
+                $"Indices must be [batch] = [{batch}] dataset row numbers, got [{string.Join(", ", indices.shape)}].");
+    }
+
+    private static Tensor CheckScalar(Tensor value, string name)
+    {
+        if (value.numel() != 1)
+            throw new InvalidOperationException(
+                $"Term '{name}' returned a tensor of shape [{string.Join(", ", value.shape)}]; every loss must reduce to a scalar (mean over the batch).");
+        if (is_grad_enabled() && !value.requires_grad)
+            throw new InvalidOperationException(
+                $"Term '{name}' carries no gradient: it was computed from detached or copied scores, so it cannot train the student. " +
+                "Compute it from the student's output tensors directly.");
+        return value.reshape(Array.Empty<long>());
+    }
+}
