@@ -16,7 +16,7 @@ public sealed class ClassifierObjective(Mlp model, ClassificationTask task, Inpu
     public nn.Module Model => model;
 
     /// <inheritdoc />
-    public IEnumerable<nn.Module> TrainedModules => [model];
+    public void SetTraining(bool training) => model.train(training);
 
     /// <inheritdoc />
     public IEnumerable<TorchSharp.Modules.Parameter> Parameters() => model.parameters();

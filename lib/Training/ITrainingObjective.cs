@@ -15,9 +15,9 @@ public interface ITrainingObjective
     /// <summary>The model being trained; its weights at the best validation epoch are restored at the end.</summary>
     nn.Module Model { get; }
 
-    /// <summary>Modules switched to training mode for the epoch and to evaluation mode for validation
-    /// (the model and any loss with trainable parts; never a frozen teacher).</summary>
-    IEnumerable<nn.Module> TrainedModules { get; }
+    /// <summary>Switches what is trained (the model and any loss with trainable parts; never a frozen teacher)
+    /// to training mode, or to evaluation mode for validation.</summary>
+    void SetTraining(bool training);
 
     /// <summary>Parameters the optimizer updates.</summary>
     IEnumerable<TorchSharp.Modules.Parameter> Parameters();

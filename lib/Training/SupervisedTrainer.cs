@@ -63,14 +63,14 @@ public sealed class SupervisedTrainer(TrainingOptions options)
         }
         best.Restore();
         best.Dispose();
-        foreach (var module in objective.TrainedModules) module.eval(); // ready for evaluation with the kept weights
+        objective.SetTraining(false); // ready for evaluation with the kept weights
         return new TrainingResult(history, bestEpoch, stoppedEarly);
     }
 
     private (double Loss, IReadOnlyDictionary<string, double> Terms) RunEpoch(ITrainingObjective objective, optim.Optimizer optimizer,
                                                                               TabularSplit train, Random rng, int epoch)
     {
-        foreach (var module in objective.TrainedModules) module.train();
+        objective.SetTraining(true);
         double total = 0;
         var sums = new Dictionary<string, double>();
         int batches = 0;
@@ -98,7 +98,7 @@ public sealed class SupervisedTrainer(TrainingOptions options)
 
     private static ClassifierEvaluation Evaluate(ITrainingObjective objective, TabularSplit validation)
     {
-        foreach (var module in objective.TrainedModules) module.eval();
+        objective.SetTraining(false);
         using var scope = NewDisposeScope();
         return objective.Evaluate(validation);
     }
