@@ -29,6 +29,7 @@ public static class MetricCharts
         var traces = new List<GenericChart>();
         foreach (var (name, curve) in list)
         {
+            RequireNonEmpty(name, curve.FalsePositiveRate.Length);
             RequireSameLength(name, "false positive rates", curve.FalsePositiveRate.Length, "true positive rates", curve.TruePositiveRate.Length);
             RequireSameLength(name, "ROC points", curve.FalsePositiveRate.Length, "thresholds", curve.Thresholds.Length);
             traces.Add(Chart.Line<double, double, string>(
@@ -56,6 +57,7 @@ public static class MetricCharts
         var traces = new List<GenericChart>();
         foreach (var (name, curve) in list)
         {
+            RequireNonEmpty(name, curve.Precision.Length);
             RequireSameLength(name, "precisions", curve.Precision.Length, "recalls", curve.Recall.Length);
             RequireSameLength(name, "thresholds + 1", curve.Thresholds.Length + 1, "PR points", curve.Precision.Length);
             traces.Add(Chart.Line<double, double, string>(
@@ -83,6 +85,12 @@ public static class MetricCharts
             if (curve is null)
                 throw new ArgumentException($"the {kind} curve named '{name}' is null: pass the curve BinaryMetrics returned.", nameof(curves));
         return list;
+    }
+
+    private static void RequireNonEmpty(string name, int count)
+    {
+        if (count == 0)
+            throw new ArgumentException($"curve '{name}' has no points: build curves with BinaryMetrics rather than by hand.");
     }
 
     private static void RequireSameLength(string name, string what, int count, string other, int otherCount)

@@ -18,7 +18,11 @@ public static class BinaryMetrics
     }
 
     /// <summary>Area under the ROC curve, like scikit-learn's <c>roc_auc_score</c>: a tied positive/negative pair counts one half.</summary>
-    /// <remarks>Trapezoidal area under <see cref="Roc"/>; equals the Mann-Whitney U statistic / (P N).</remarks>
+    /// <remarks>
+    /// Trapezoidal area under <see cref="Roc"/>; equals the Mann-Whitney U statistic / (P N), the probability that a random
+    /// positive scores above a random negative (Hanley and McNeil, "The meaning and use of the area under a receiver
+    /// operating characteristic (ROC) curve", Radiology, 1982).
+    /// </remarks>
     /// <exception cref="ArgumentException">Bad input, or only one class present.</exception>
     public static double RocAuc(IReadOnlyList<double> scores, IReadOnlyList<int> labels)
         => CurveArea.Trapezoid(Roc(scores, labels));

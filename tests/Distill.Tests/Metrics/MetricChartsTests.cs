@@ -65,6 +65,8 @@ public sealed class MetricChartsTests
     public void EmptyOrInconsistentCurvesAreRejected()
     {
         Assert.Contains("no ROC curves", Assert.Throws<ArgumentException>(() => MetricCharts.Roc([])).Message);
+        Assert.Contains("curve 'e' has no points",
+            Assert.Throws<ArgumentException>(() => MetricCharts.PrecisionRecall(new PrecisionRecallCurve([], [], []), "e")).Message);
         var broken = new RocCurve([0.0, 1.0], [0.0, 0.5, 1.0], [2.0, 1.0]);
         Assert.Contains("curve 'x' has 2 false positive rates but 3 true positive rates",
             Assert.Throws<ArgumentException>(() => MetricCharts.Roc(broken, "x")).Message);
