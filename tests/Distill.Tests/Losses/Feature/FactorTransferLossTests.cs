@@ -1,0 +1,93 @@
+using Distill.Losses;
+using Distill.Losses.Feature;
+using Distill.Runtime;
+using Distill.Tests.Reference;
+using TorchSharp;
+using static Distill.Tests.Losses.Feature.FeatureLossesBReference;
+using static TorchSharp.torch;
+
+namespace Distill.Tests.Losses.Feature;
+
+public class FactorTransferLossTests
+{
+    [Theory]
+    [InlineData("vector", FactorTransferLayout.Vector)]
+    [InlineData("sequence", FactorTransferLayout.Sequence)]
+    public void FactorTransferLossMatchesPyTorch(string name, FactorTransferLayout layout)
+    {
+        var reference = Case("ft", name);
+        var student = Tensor(reference.GetProperty("student"), requiresGrad: true);
+        var teacher = Tensor(reference.GetProperty("teacher"), requiresGrad: true);
+        var paraphraser = new Paraphraser((int)teacher.shape[1], layout);
+        var translator = new Translator((int)student.shape[1], paraphraser.FactorChannels, layout);
+        paraphraser.to(ScalarType.Float64);
+        translator.to(ScalarType.Float64);
+        LoadParameters(paraphraser, reference.GetProperty("paraphraser"));
+        LoadParameters(translator, reference.GetProperty("translator"));
+        var loss = new FactorTransferLoss(LayerPair.Last, paraphraser, translator);
+        loss.train();  // the translator's batch norm uses batch statistics, as in the reference
+
+        var value = loss.Compute(Context(student, teacher));
+        value.backward();
+
+        Tolerance.AssertClose(reference.GetProperty("loss").GetDouble(), value.item<double>(), what: "ft loss");
+        Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("gradStudent")), Values(student.grad!), what: "ft dL/dstudent");
+        var weight = translator.named_parameters().Single(p => p.name == "encoder.layer1.weight").parameter;
+        Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("gradParameterValues")), Values(weight.grad!), what: "ft dL/dtranslator");
+        Assert.Null(teacher.grad);
+        Assert.All(paraphraser.parameters(), p => Assert.Null(p.grad));  // frozen: the teacher factor is a fixed target
+    }
+
+    [Theory]
+    [InlineData(FactorTransferLayout.Vector)]
+    [InlineData(FactorTransferLayout.Sequence)]
+    public void FactorTransferParaphraserPretrainingLowersTheReconstructionLoss(FactorTransferLayout layout)
+    {
+        // Post-ReLU teacher features of rank 3, below the factor's 4 channels, so the bottleneck can represent them.
+        Reproducibility.Seed(7);
+        var basis = RandomFeature(3, 8);
+        var features = layout == FactorTransferLayout.Vector
+            ? matmul(RandomFeature(64, 3), basis).relu()                                           // [64, 8]
+            : matmul(RandomFeature(16, 6, 3), basis).relu().transpose(1, 2).contiguous();          // [16, 8, 6]
+        var paraphraser = new Paraphraser(8, layout);
+        var history = paraphraser.Pretrain(features, steps: 40, learningRate: 0.1);
+        Assert.Equal(40, history.Count);
+        Assert.True(history[^1] < 0.85 * history[0], $"reconstruction loss went from {history[0]} to {history[^1]}");
+        Assert.All(history, v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
+    public void FactorTransferLossIsZeroWhenTheFactorsAreProportional()
+    {
+        // Eq. 3 compares L2-normalised factors, so a translator whose output is a positive multiple of the teacher factor costs nothing.
+        var paraphraser = new Paraphraser(4, FactorTransferLayout.Vector);
+        var translator = new Translator(4, paraphraser.FactorChannels, FactorTransferLayout.Vector);
+        var loss = new FactorTransferLoss(LayerPair.Last, paraphraser, translator);
+        var teacher = RandomFeature(8, 4).relu();
+        var factor = paraphraser.Encode(teacher);
+        Assert.True(loss.forward(RandomFeature(8, 4), teacher).item<float>() > 1e-4);
+        var normalise = (Tensor f) => nn.functional.normalize(f, p: 2, dim: 1);
+        Assert.True((normalise(3 * factor) - normalise(factor)).abs().max().item<float>() < 1e-6);
+    }
+
+    [Fact]
+    public void FactorTransferLossRejectsBadInputWithTheFix()
+    {
+        var paraphraser = new Paraphraser(8, FactorTransferLayout.Vector);
+        var translator = new Translator(5, paraphraser.FactorChannels, FactorTransferLayout.Vector);
+        var loss = new FactorTransferLoss(LayerPair.Last, paraphraser, translator);
+        var batch = Assert.Throws<ArgumentException>(() => loss.Compute(Context(RandomFeature(4, 5), RandomFeature(3, 8))));
+        Assert.Contains("ft: student and teacher batch sizes differ (4 vs 3)", batch.Message);
+        var layout = Assert.Throws<ArgumentException>(() => loss.Compute(Context(RandomFeature(4, 5, 6), RandomFeature(4, 8))));
+        Assert.Contains("FactorTransferLayout.Sequence", layout.Message);
+        var channels = Assert.Throws<ArgumentException>(() => loss.Compute(Context(RandomFeature(4, 5), RandomFeature(4, 9))));
+        Assert.Contains("9 channels) but the module was built for 8", channels.Message);
+        var nan = RandomFeature(4, 8);
+        nan[1, 1] = tensor(float.NaN);
+        Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => loss.Compute(Context(RandomFeature(4, 5), nan))).Message);
+        var mismatch = Assert.Throws<ArgumentException>(() =>
+            new FactorTransferLoss(LayerPair.Last, paraphraser, new Translator(5, 3, FactorTransferLayout.Vector)));
+        Assert.Contains("paraphraser.FactorChannels", mismatch.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => paraphraser.Pretrain(RandomFeature(4, 8), steps: 0));
+    }
+}
