@@ -29,6 +29,7 @@ public class CorrelationCongruenceLossTests
         Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("gradStudent")), Values(student.grad!), what: "cc dL/dstudent");
         var weight = loss.named_parameters().Single(p => p.name == "embedStudent.weight").parameter;
         Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("gradParameterValues")), Values(weight.grad!), what: "cc dL/dembedding");
+        AssertNonZeroGradient(student.grad, "cc student feature");
         Assert.Null(teacher.grad);
         // The teacher's embedding is loss-owned and learns, even though the teacher feature itself gets no gradient.
         AssertNonZeroGradient(loss.named_parameters().Single(p => p.name == "embedTeacher.weight").parameter.grad, "cc teacher embedding");

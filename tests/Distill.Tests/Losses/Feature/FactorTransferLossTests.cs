@@ -34,6 +34,7 @@ public class FactorTransferLossTests
         Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("gradStudent")), Values(student.grad!), what: "ft dL/dstudent");
         var weight = translator.named_parameters().Single(p => p.name == "encoder.layer1.weight").parameter;
         Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("gradParameterValues")), Values(weight.grad!), what: "ft dL/dtranslator");
+        AssertNonZeroGradient(student.grad, "ft student feature");
         Assert.Null(teacher.grad);
         Assert.All(paraphraser.parameters(), p => Assert.Null(p.grad));  // frozen: the teacher factor is a fixed target
     }

@@ -26,6 +26,7 @@ public class FlowOfSolutionProcedureLossTests
         var gradients = reference.GetProperty("gradStudents").EnumerateArray().ToArray();
         for (int i = 0; i < students.Length; i++)
             Tolerance.AssertClose(ReferenceData.Doubles(gradients[i]), Values(students[i].grad!), what: $"fsp dL/dstudent[{i}]");
+        Assert.All(students, s => AssertNonZeroGradient(s.grad, "fsp student feature"));
         Assert.All(teachers, t => Assert.Null(t.grad));
     }
 

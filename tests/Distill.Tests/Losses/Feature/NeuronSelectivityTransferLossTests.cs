@@ -22,6 +22,7 @@ public class NeuronSelectivityTransferLossTests
 
         Tolerance.AssertClose(reference.GetProperty("loss").GetDouble(), loss.item<double>(), what: "nst loss");
         Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("gradStudent")), Values(student.grad!), what: "nst dL/dstudent");
+        AssertNonZeroGradient(student.grad, "nst student feature");
         Assert.Null(teacher.grad);
     }
 

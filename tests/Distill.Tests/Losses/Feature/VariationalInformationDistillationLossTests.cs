@@ -28,6 +28,7 @@ public class VariationalInformationDistillationLossTests
         Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("gradStudent")), Values(student.grad!), what: "vid dL/dstudent");
         var alpha = loss.named_parameters().Single(p => p.name == "alpha").parameter;
         Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("gradParameterValues")), Values(alpha.grad!), what: "vid dL/dalpha");
+        AssertNonZeroGradient(student.grad, "vid student feature");
         Assert.Null(teacher.grad);
         Assert.All(loss.parameters(), p => AssertNonZeroGradient(p.grad, "vid parameter"));
     }
