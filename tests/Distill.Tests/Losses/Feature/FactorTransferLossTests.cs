@@ -11,17 +11,20 @@ namespace Distill.Tests.Losses.Feature;
 public class FactorTransferLossTests
 {
     [Theory]
-    [InlineData("vector", FactorTransferLayout.Vector)]
-    [InlineData("sequence", FactorTransferLayout.Sequence)]
-    public void FactorTransferLossMatchesPyTorch(string name, FactorTransferLayout layout)
+    [InlineData("vector", FactorTransferLayout.Vector, false)]
+    [InlineData("vector", FactorTransferLayout.Vector, true)]
+    [InlineData("sequence", FactorTransferLayout.Sequence, false)]
+    [InlineData("sequence", FactorTransferLayout.Sequence, true)]
+    public void FactorTransferLossMatchesPyTorch(string name, FactorTransferLayout layout, bool single)
     {
         var reference = Case("ft", name);
-        var student = Tensor(reference.GetProperty("student"), requiresGrad: true);
-        var teacher = Tensor(reference.GetProperty("teacher"), requiresGrad: true);
+        var (rel, abs) = Tolerances(single);
+        var student = Tensor(reference.GetProperty("student"), requiresGrad: true, dtype: Dtype(single));
+        var teacher = Tensor(reference.GetProperty("teacher"), requiresGrad: true, dtype: Dtype(single));
         var paraphraser = new Paraphraser((int)teacher.shape[1], layout);
         var translator = new Translator((int)student.shape[1], paraphraser.FactorChannels, layout);
-        paraphraser.to(ScalarType.Float64);
-        translator.to(ScalarType.Float64);
+        paraphraser.to(Dtype(single));
+        translator.to(Dtype(single));
         LoadParameters(paraphraser, reference.GetProperty("paraphraser"));
         LoadParameters(translator, reference.GetProperty("translator"));
         var loss = new FactorTransferLoss(LayerPair.Last, paraphraser, translator);
@@ -30,10 +33,10 @@ public class FactorTransferLossTests
         var value = loss.Compute(Context(student, teacher));
         value.backward();
 
-        Tolerance.AssertClose(reference.GetProperty("loss").GetDouble(), value.item<double>(), what: "ft loss");
-        Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("gradStudent")), Values(student.grad!), what: "ft dL/dstudent");
+        Tolerance.AssertClose(reference.GetProperty("loss").GetDouble(), value.to(ScalarType.Float64).item<double>(), rel, abs, what: "ft loss");
+        Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("gradStudent")), Values(student.grad!), rel, abs, what: "ft dL/dstudent");
         var weight = translator.named_parameters().Single(p => p.name == "encoder.layer1.weight").parameter;
-        Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("gradParameterValues")), Values(weight.grad!), what: "ft dL/dtranslator");
+        Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("gradParameterValues")), Values(weight.grad!), rel, abs, what: "ft dL/dtranslator");
         AssertNonZeroGradient(student.grad, "ft student feature");
         Assert.Null(teacher.grad);
         Assert.All(paraphraser.parameters(), p => Assert.Null(p.grad));  // frozen: the teacher factor is a fixed target
@@ -51,9 +54,9 @@ public class FactorTransferLossTests
             ? matmul(RandomFeature(64, 3), basis).relu()                                           // [64, 8]
             : matmul(RandomFeature(16, 6, 3), basis).relu().transpose(1, 2).contiguous();          // [16, 8, 6]
         var paraphraser = new Paraphraser(8, layout);
-        var history = paraphraser.Pretrain(features, steps: 40, learningRate: 0.1);
-        Assert.Equal(40, history.Count);
-        Assert.True(history[^1] < 0.85 * history[0], $"reconstruction loss went from {history[0]} to {history[^1]}");
+        var history = paraphraser.Pretrain(features, steps: 50, learningRate: 0.05);
+        Assert.Equal(50, history.Count);
+        Assert.True(history[^1] < 0.9 * history[0], $"reconstruction loss went from {history[0]} to {history[^1]}");
         Assert.All(history, v => Assert.True(double.IsFinite(v)));
     }
 
