@@ -20,9 +20,9 @@ public enum FactorTransferLayout
 /// Kim, Park and Kwak, "Paraphrasing Complex Network: Network Compression via Factor Transfer", NeurIPS 2018, Eq. 3:
 /// L_FT = ‖F_T/‖F_T‖₂ − F_S/‖F_S‖₂‖_p with p = 1, where F_T is the paraphraser's encoding of the teacher feature
 /// (pretrained first with <see cref="Paraphraser.Pretrain"/>, then frozen) and F_S the translator's output for the student
-/// feature; each factor is flattened per sample and L2-normalised. As in the authors' code (<c>nn.L1Loss</c> on the
-/// normalised factors) the absolute differences are averaged over batch and factor entries, the scale the paper's
-/// β = 500 was tuned for. RepDistiller's <c>FactorTransfer</c> deviates: it first reduces each factor to an attention-style
+/// feature; each factor is flattened per sample and L2-normalised. The absolute differences are averaged over batch and
+/// factor entries (an L1 loss with mean reduction, as common re-implementations such as Knowledge-Distillation-Zoo's
+/// <c>FT</c> compute it), so the per-sample norm of Eq. 3 is divided by the factor size. RepDistiller's <c>FactorTransfer</c> deviates: it first reduces each factor to an attention-style
 /// map (channel mean of the squared factor) before normalising. When the student's and teacher's lengths differ the
 /// longer factor is average-pooled to the shorter, as RepDistiller does.
 /// </remarks>
