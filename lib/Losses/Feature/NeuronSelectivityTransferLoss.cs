@@ -14,8 +14,8 @@ namespace Distill.Losses.Feature;
 /// the squared MMD between the student's set of channels and the teacher's:
 /// mean k(t, t') + mean k(s, s') − 2 mean k(s, t), averaged over the batch as in RepDistiller's <c>NSTLoss</c>.
 /// When the two networks' lengths differ, the longer feature is average-pooled to the shorter (as the reference does).
-/// Channel counts may differ. NST needs a spatial axis: for a [B, C] feature each normalised response is ±1, every
-/// kernel value is 1 and the MMD is identically zero, so such features are rejected rather than silently giving 0.
+/// Channel counts may differ. NST needs a spatial axis: for a [B, C] feature (L = 1) each normalised response is ±1, every
+/// kernel value is 1 and the MMD is identically zero, so such features (and [B, C, 1]) are rejected rather than silently giving 0.
 /// </remarks>
 public sealed class NeuronSelectivityTransferLoss : IDistillationLoss
 {
@@ -72,9 +72,9 @@ public sealed class NeuronSelectivityTransferLoss : IDistillationLoss
     {
         foreach (var (feature, side) in new[] { (student, "student"), (teacher, "teacher") })
         {
-            if (feature.dim() == 2)
+            if (feature.dim() == 2 || (feature.dim() == 3 && feature.shape[2] == 1))
                 throw new ArgumentException(
-                    $"nst: the {side} feature of pair {pair} is [B, C] = [{string.Join(", ", feature.shape)}]. NST compares each channel's " +
+                    $"nst: the {side} feature of pair {pair} has shape [{string.Join(", ", feature.shape)}], one position per channel. NST compares each channel's " +
                     "response over spatial positions; with one position every normalised response is ±1 and the loss is identically 0. " +
                     "Distil a [B, C, L] feature (a 1-D conv block) with NST, or use a loss made for vectors (RKD, PKT, SP, CC).");
             if (feature.dim() != 3)

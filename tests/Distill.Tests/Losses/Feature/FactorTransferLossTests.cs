@@ -40,6 +40,8 @@ public class FactorTransferLossTests
         AssertNonZeroGradient(student.grad, "ft student feature");
         Assert.Null(teacher.grad);
         Assert.All(paraphraser.parameters(), p => Assert.Null(p.grad));  // frozen: the teacher factor is a fixed target
+        // What an optimiser over the loss's parameters may update: exactly the translator's.
+        Assert.Equal(translator.parameters().Count(), loss.parameters().Count(p => p.requires_grad));
     }
 
     [Theory]

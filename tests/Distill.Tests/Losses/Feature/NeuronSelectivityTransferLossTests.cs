@@ -56,6 +56,9 @@ public class NeuronSelectivityTransferLossTests
             new NeuronSelectivityTransferLoss().Compute(Context(RandomFeature(4, 5), RandomFeature(4, 7))));
         Assert.Contains("nst", error.Message);
         Assert.Contains("identically 0", error.Message);
+        var singlePosition = Assert.Throws<ArgumentException>(() =>
+            new NeuronSelectivityTransferLoss().Compute(Context(RandomFeature(4, 5, 1), RandomFeature(4, 7, 1))));
+        Assert.Contains("one position per channel", singlePosition.Message);
     }
 
     [Fact]
