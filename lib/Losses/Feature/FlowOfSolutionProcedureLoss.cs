@@ -1,0 +1,89 @@
+using Distill.Distillation;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Distill.Losses.Feature;
+
+/// <summary>Flow of solution procedure (FSP): match the Gram matrices between consecutive layers of each network.</summary>
+/// <remarks>
+/// Yim, Joo, Bae and Kim, "A Gift from Knowledge Distillation: Fast Optimization, Network Minimization and Transfer
+/// Learning", CVPR 2017. Eq. 1: G_ij = Σ_l F1_{l,i} F2_{l,j} / L between two features of the same network with the
+/// same length L (h × w in the paper; L = 1 for [B, C] features). Eq. 2: the loss is
+/// (1/N) Σ_x Σ_i λ_i ‖G_i^T(x) − G_i^S(x)‖²_F with all λ_i = 1, i.e. the squared Frobenius norm summed over the
+/// matrices and averaged over the batch. RepDistiller's <c>FSP</c> instead averages over the matrix entries as well
+/// (it divides this loss by C1·C2 per matrix) and average-pools features of different sizes; here the paper's sum is kept
+/// and unequal lengths within a network are an error, since the paper pairs layers of equal resolution.
+/// Each student matrix must have the teacher's shape (C1 × C2), as in both the paper and the reference.
+/// </remarks>
+public sealed class FlowOfSolutionProcedureLoss : IDistillationLoss
+{
+    /// <summary>Creates the loss over consecutive layer pairs: matrix i is G(layers[i], layers[i + 1]) in each network.</summary>
+    /// <param name="layers">At least two pairs; student matrices use the <c>Student</c> indices, teacher matrices the <c>Teacher</c> ones.</param>
+    public FlowOfSolutionProcedureLoss(IReadOnlyList<LayerPair> layers)
+    {
+        if (layers.Count < 2)
+            throw new ArgumentException(
+                $"fsp: an FSP matrix needs two layers but {layers.Count} layer pair(s) were given. Pass at least two pairs, e.g. [new(0, 0), new(1, 1)].",
+                nameof(layers));
+        Layers = layers.ToArray();
+    }
+
+    /// <inheritdoc />
+    public string Name => "fsp";
+
+    /// <summary>The layer pairs; consecutive entries form one FSP matrix per network.</summary>
+    public IReadOnlyList<LayerPair> Layers { get; }
+
+    /// <inheritdoc />
+    public Tensor Compute(DistillationContext context)
+    {
+        using var scope = NewDisposeScope();
+        Tensor? total = null;
+        for (int i = 0; i + 1 < Layers.Count; i++)
+        {
+            var (first, second) = (Layers[i], Layers[i + 1]);
+            var student = FspMatrix(first.SelectStudent(context.Student.Features), second.SelectStudent(context.Student.Features),
+                $"student layers {first.Student} and {second.Student}");
+            var teacher = FspMatrix(first.SelectTeacher(context.Teacher.Features).detach(), second.SelectTeacher(context.Teacher.Features).detach(),
+                $"teacher layers {first.Teacher} and {second.Teacher}");
+            if (student.shape[0] != teacher.shape[0])
+                throw new ArgumentException(
+                    $"fsp: student and teacher batch sizes differ ({student.shape[0]} vs {teacher.shape[0]}). Feed both networks the same rows of the same batch.");
+            if (!student.shape.SequenceEqual(teacher.shape))
+                throw new ArgumentException(
+                    $"fsp: the student's FSP matrix between layers {first.Student} and {second.Student} is [{string.Join(", ", student.shape)}] " +
+                    $"but the teacher's between layers {first.Teacher} and {second.Teacher} is [{string.Join(", ", teacher.shape)}]. " +
+                    "FSP needs equal channel counts in paired layers: pair layers of equal width or use a loss with a regressor (FitNet, VID).");
+            var term = (student - teacher).pow(2).sum([1, 2]).mean();
+            total = total is null ? term : total + term;
+        }
+        return total!.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The FSP matrix of Eq. 1 between two features of one network, [B, C1, C2].</summary>
+    /// <param name="first">The earlier feature, [B, C1] or [B, C1, L].</param>
+    /// <param name="second">The later feature, [B, C2] or [B, C2, L] with the same L.</param>
+    /// <param name="what">Which layers these are, named in error messages.</param>
+    public static Tensor FspMatrix(Tensor first, Tensor second, string what)
+    {
+        var a = AsSequence(first, what);          // [B, C1, L]
+        var b = AsSequence(second, what);         // [B, C2, L]
+        if (a.shape[0] != b.shape[0])
+            throw new ArgumentException($"fsp: {what} have different batch sizes ({a.shape[0]} vs {b.shape[0]}). Take both features from one forward pass.");
+        if (a.shape[2] != b.shape[2])
+            throw new ArgumentException(
+                $"fsp: {what} have different lengths ({a.shape[2]} vs {b.shape[2]}); an FSP matrix pairs features position by position. " +
+                "Pair layers of equal length (the paper pairs layers within one resolution stage).");
+        return matmul(a, b.transpose(1, 2)) / a.shape[2];
+    }
+
+    private static Tensor AsSequence(Tensor feature, string what)
+    {
+        if (feature.dim() != 2 && feature.dim() != 3)
+            throw new ArgumentException(
+                $"fsp: a feature of {what} has shape [{string.Join(", ", feature.shape)}]; feature losses take [B, C] or [B, C, L]. Reshape it first.");
+        if (isnan(feature).any().item<bool>())
+            throw new ArgumentException($"fsp: a feature of {what} contains NaN. Check the inputs and the learning rate.");
+        return feature.dim() == 2 ? feature.unsqueeze(-1) : feature;
+    }
+}
