@@ -96,7 +96,7 @@ public sealed class Distiller
         return new DistillationStep(total.MoveToOuterDisposeScope(), terms);
     }
 
-    /// <summary>The parameters the optimizer updates: the student's and those of every loss that is a module, each once, never the teacher's.</summary>
+    /// <summary>The parameters the optimizer updates: the student's and the trainable ones of every loss that is a module, each once, never the teacher's.</summary>
     public IEnumerable<Parameter> TrainableParameters()
     {
         var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
@@ -106,7 +106,7 @@ public sealed class Distiller
         owners.AddRange(Terms.Select(term => term.Loss).OfType<nn.Module>());
         foreach (var owner in owners)
             foreach (var parameter in owner.parameters())
-                if (seen.Add(parameter))
+                if (seen.Add(parameter) && parameter.requires_grad) // frozen parts (FT's paraphraser) are not optimised
                     yield return parameter;
     }
 
