@@ -47,7 +47,7 @@ public static class BeatSegmenter
             var samples = new float[leads.Length * length];
             bool usable = true;
             for (int l = 0; l < leads.Length && usable; l++)
-                usable = MinMaxToUnitRange(leads[l].AsSpan((int)start, length), samples.AsSpan(l * length, length));
+                usable = BeatScaling.MinMaxToUnitRange(leads[l].AsSpan((int)start, length), samples.AsSpan(l * length, length));
             if (!usable) { flat++; continue; }
             beats.Add(new EcgBeat(record.Name, annotation.Sample, annotation.Symbol, cls, samples, leads.Length, length));
         }
@@ -61,16 +61,5 @@ public static class BeatSegmenter
         return mlii <= 0
             ? Enumerable.Range(0, leads.Count).ToArray()
             : [mlii, .. Enumerable.Range(0, leads.Count).Where(i => i != mlii)];
-    }
-
-    // 2 (x - min) / (max - min) - 1; false when the window is constant and has no range to scale.
-    private static bool MinMaxToUnitRange(ReadOnlySpan<float> window, Span<float> scaled)
-    {
-        float min = float.PositiveInfinity, max = float.NegativeInfinity;
-        foreach (float v in window) { min = Math.Min(min, v); max = Math.Max(max, v); }
-        if (!(max > min)) return false;
-        double factor = 2.0 / ((double)max - min);
-        for (int t = 0; t < window.Length; t++) scaled[t] = (float)((window[t] - (double)min) * factor - 1.0);
-        return true;
     }
 }
