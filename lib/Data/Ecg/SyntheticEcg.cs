@@ -40,7 +40,7 @@ public static class SyntheticEcg
         var beats = Beats(options, new RrTachogram(options, options.DurationSeconds + 10, rhythm), rhythm);
 
         double meanOmega = 2 * Math.PI * options.MeanHeartRate / 60;
-        var leads = new[] { Integrate(beats, l => Morphology(l, 0), meanOmega, length, fs), Integrate(beats, l => Morphology(l, 1), meanOmega, length, fs) };
+        var leads = Integrate(beats, LeadNames.Count, meanOmega, length, fs);
         double scale = 1.6 / (leads[0].Max() - leads[0].Min());
         double[] wander = Wander(options, length);
 
@@ -108,45 +108,54 @@ public static class SyntheticEcg
         return lead == 0 ? first : first.ScaleAmplitudes(0.8, 1.5, 0.6, 1.8, 1.3);
     }
 
-    // RK4 of ż = (ω/ω̄) Σ forcing - z with z0 = 0 (the wander is added separately, the equation being linear).
-    private static double[] Integrate(List<Beat> beats, Func<string, BeatMorphology> morphology, double meanOmega, int length, double fs)
+    // RK4 of ż = (ω/ω̄) Σ forcing - z with z0 = 0 (the wander is added separately, the equation being linear),
+    // for every lead at once: the leads share the phase θ(t).
+    private static double[][] Integrate(List<Beat> beats, int leadCount, double meanOmega, int length, double fs)
     {
-        var morph = beats.Select(b => morphology(b.Label)).ToArray();
+        var morph = beats.Select(b => Enumerable.Range(0, leadCount).Select(l => Morphology(b.Label, l).Waves.ToArray()).ToArray()).ToArray();
         double h = 1.0 / (fs * Oversampling);
-        var z = new double[length];
-        double state = 0;
+        var z = Enumerable.Range(0, leadCount).Select(_ => new double[length]).ToArray();
+        var state = new double[leadCount];
+        double[] fNow = new double[leadCount], fMid = new double[leadCount], fEnd = new double[leadCount];
         int segment = 1; // beats[segment - 1].Time <= t < beats[segment].Time
-        double Forcing(double t)
+        void Forcing(double t, double[] into)
         {
             while (t >= beats[segment].Time) segment++;
             double start = beats[segment - 1].Time, rr = beats[segment].Time - start;
             double theta = 2 * Math.PI * (t - start) / rr;
             // First half of the revolution: after beat segment-1's R peak; second half: before beat segment's.
             var waves = theta < Math.PI ? morph[segment - 1] : morph[segment];
-            double sum = 0;
-            foreach (var w in waves.Waves)
+            for (int l = 0; l < into.Length; l++)
             {
-                if (w.A == 0) continue;
-                double d = Math.IEEERemainder(theta - w.Theta, 2 * Math.PI); // in [-π, π]
-                sum += w.A * d * Math.Exp(-d * d / (2 * w.B * w.B));
+                double sum = 0;
+                foreach (var w in waves[l])
+                {
+                    if (w.A == 0) continue;
+                    double d = Math.IEEERemainder(theta - w.Theta, 2 * Math.PI); // in [-π, π]
+                    sum += w.A * d * Math.Exp(-d * d / (2 * w.B * w.B));
+                }
+                into[l] = -(2 * Math.PI / rr) / meanOmega * sum;
             }
-            return -(2 * Math.PI / rr) / meanOmega * sum;
         }
 
-        double fNow = Forcing(0);
+        Forcing(0, fNow);
         for (int i = 0; i < length; i++)
         {
-            z[i] = state;
+            for (int l = 0; l < leadCount; l++) z[l][i] = state[l];
             for (int s = 0; s < Oversampling; s++)
             {
                 double t = (i * Oversampling + s) * h;
-                double fMid = Forcing(t + h / 2), fEnd = Forcing(t + h);
-                double k1 = fNow - state;
-                double k2 = fMid - (state + h / 2 * k1);
-                double k3 = fMid - (state + h / 2 * k2);
-                double k4 = fEnd - (state + h * k3);
-                state += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
-                fNow = fEnd;
+                Forcing(t + h / 2, fMid);
+                Forcing(t + h, fEnd);
+                for (int l = 0; l < leadCount; l++)
+                {
+                    double k1 = fNow[l] - state[l];
+                    double k2 = fMid[l] - (state[l] + h / 2 * k1);
+                    double k3 = fMid[l] - (state[l] + h / 2 * k2);
+                    double k4 = fEnd[l] - (state[l] + h * k3);
+                    state[l] += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+                }
+                (fNow, fEnd) = (fEnd, fNow);
             }
         }
         return z;
