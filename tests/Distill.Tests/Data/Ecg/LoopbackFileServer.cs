@@ -11,9 +11,12 @@ internal sealed class LoopbackFileServer : IDisposable
     private readonly Dictionary<string, byte[]> files;
     private readonly Task loop;
 
-    public LoopbackFileServer(Dictionary<string, byte[]> files)
+    private readonly bool honourRange;
+
+    public LoopbackFileServer(Dictionary<string, byte[]> files, bool honourRange = true)
     {
         this.files = files;
+        this.honourRange = honourRange;
         int port = FreePort();
         BaseUrl = new Uri($"http://127.0.0.1:{port}/mitdb/1.0.0/");
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
@@ -52,7 +55,7 @@ internal sealed class LoopbackFileServer : IDisposable
                 response.Close();
                 continue;
             }
-            long start = range is { } r && r.StartsWith("bytes=") ? long.Parse(r[6..].TrimEnd('-')) : 0;
+            long start = honourRange && range is { } r && r.StartsWith("bytes=") ? long.Parse(r[6..].TrimEnd('-')) : 0;
             if (start > 0)
             {
                 response.StatusCode = 206;

@@ -54,6 +54,20 @@ public class MitBihDownloaderTests
     }
 
     [Fact]
+    public async Task AServerIgnoringRangeRestartsTheFileInsteadOfAppending()
+    {
+        using var server = new LoopbackFileServer(Record100(), honourRange: false);
+        using var cache = new TempFolder();
+        byte[] dat = Record100()["100.dat"];
+        File.WriteAllBytes(cache.File("100.dat.part"), dat[..1_000_000]);
+        var options = new MitBihDownloadOptions(cache.Path) { BaseUrl = server.BaseUrl, Records = ["100"] };
+
+        await new MitBihDownloader().DownloadAsync(options);
+        Assert.Contains("100.dat bytes=1000000-", server.Requests);
+        Assert.Equal(dat, File.ReadAllBytes(cache.File("100.dat")));
+    }
+
+    [Fact]
     public async Task CorruptDownloadFailsTheChecksumAndIsRemoved()
     {
         var files = Record100();
