@@ -1,0 +1,72 @@
+namespace Distill.Data.Ecg;
+
+/// <summary>Facts about the MIT-BIH Arrhythmia Database (PhysioNet mitdb 1.0.0) that loaders need.</summary>
+/// <remarks>
+/// Moody G.B., Mark R.G., "The impact of the MIT-BIH Arrhythmia Database", IEEE Eng. in Medicine and Biology 20(3),
+/// 2001; Goldberger A.L. et al., "PhysioBank, PhysioToolkit, and PhysioNet", Circulation 101(23), 2000.
+/// 48 half-hour two-lead records at 360 Hz; the database is published under ODC-BY 1.0.
+/// </remarks>
+public static class MitBih
+{
+    /// <summary>The 48 record names.</summary>
+    public static IReadOnlyList<string> Records { get; } =
+    [
+        "100", "101", "102", "103", "104", "105", "106", "107", "108", "109",
+        "111", "112", "113", "114", "115", "116", "117", "118", "119",
+        "121", "122", "123", "124",
+        "200", "201", "202", "203", "205", "207", "208", "209", "210",
+        "212", "213", "214", "215", "217", "219", "220", "221", "222", "223",
+        "228", "230", "231", "232", "233", "234",
+    ];
+
+    /// <summary>Records with paced beats, which AAMI practice (and BeatGAN) exclude: 102, 104, 107, 217.</summary>
+    public static IReadOnlyList<string> PacedRecords { get; } = ["102", "104", "107", "217"];
+
+    /// <summary>The 44 records BeatGAN segments: all but the paced ones.</summary>
+    public static IReadOnlyList<string> BeatGanRecords { get; } = Records.Except(PacedRecords).ToList();
+
+    /// <summary>The files each record consists of.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = ["hea", "dat", "atr"];
+
+    /// <summary>PhysioNet's address of the database files (<c>{base}{record}.hea</c> etc.).</summary>
+    public static Uri PhysioNetBase { get; } = new("https://physionet.org/files/mitdb/1.0.0/");
+
+    /// <summary>Environment variable naming the cache folder of the full database.</summary>
+    public const string CacheVariable = "DISTILL_MITDB";
+
+    /// <summary>Where the full database is cached: <c>$DISTILL_MITDB</c>, else <c>~/.cache/distill/mitdb</c>.</summary>
+    public static string DefaultCacheFolder =>
+        Environment.GetEnvironmentVariable(CacheVariable) is { Length: > 0 } folder
+            ? folder
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "distill", "mitdb");
+}
+
+/// <summary>The MIT-BIH records available to this process: the full database when cached, else the embedded record 100.</summary>
+/// <param name="Folder">Folder holding the records' files.</param>
+/// <param name="Records">Records BeatGAN uses from that folder (paced records excluded).</param>
+/// <param name="IsFullDatabase">True when all 48 records are present in the cache folder.</param>
+public sealed record MitBihSource(string Folder, IReadOnlyList<string> Records, bool IsFullDatabase)
+{
+    /// <summary>One sentence saying which data is used and how to get the full database.</summary>
+    public string Description => IsFullDatabase
+        ? $"Full MIT-BIH Arrhythmia Database: {Records.Count} records (paced 102, 104, 107, 217 excluded) from {Folder}."
+        : $"Embedded MIT-BIH record 100 only ({Folder}); the full database was not found. " +
+          $"Fetch it with MitBihDownloader into {MitBih.DefaultCacheFolder} (or set {MitBih.CacheVariable}).";
+
+    /// <summary>Uses the full database in <paramref name="cacheFolder"/> (default <see cref="MitBih.DefaultCacheFolder"/>) when every file is there, the embedded record 100 otherwise.</summary>
+    public static MitBihSource Locate(string? cacheFolder = null)
+    {
+        string folder = cacheFolder ?? MitBih.DefaultCacheFolder;
+        bool complete = MitBih.Records.All(r => MitBih.Extensions.All(e => File.Exists(Path.Combine(folder, $"{r}.{e}"))));
+        return complete
+            ? new MitBihSource(folder, MitBih.BeatGanRecords, true)
+            : new MitBihSource(Path.GetDirectoryName(ProjectData.File("mitdb", "100.hea"))!, ["100"], false);
+    }
+
+    /// <summary>Reads every record (verifying checksums) in record order.</summary>
+    public IEnumerable<EcgRecord> ReadRecords() => Records.Select(r => EcgRecord.ReadWfdb(Folder, r));
+
+    /// <summary>Segments every record into BeatGAN beats.</summary>
+    public BeatSegmentation Segment(BeatSegmentationOptions? options = null) =>
+        BeatSegmentation.Concat(ReadRecords().Select(r => BeatSegmenter.Segment(r, options)));
+}
