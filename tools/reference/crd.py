@@ -3,8 +3,9 @@
 Re-implements, op for op, the logic of RepDistiller's crd/memory.py (ContrastMemory) and
 crd/criterion.py (Embed, Normalize, ContrastLoss, CRDLoss), with small sizes, fixed embed weights,
 fixed initial memory banks and fixed row/contrast indices, then runs two consecutive steps so that
-the normalisation constants Z fixed in step 1 are reused in step 2. Writes
-tests/Distill.Tests/Reference/crd.json. Run with Debian's PyTorch 1.13:
+the normalisation constants Z fixed in step 1 are reused in step 2. Inputs are drawn in float32 (so the
+C# side can load them exactly in either precision); the reference then runs in float64, and every number is
+written with 10 significant digits. Writes tests/Distill.Tests/Reference/crd.json. Run with Debian's PyTorch 1.13:
 
     /usr/bin/python3 tools/reference/crd.py
 """
@@ -115,6 +116,17 @@ def as_list(t):
     return t.detach().double().tolist()
 
 
+def rounded(value):
+    """Ten significant digits: float32 inputs survive exactly, float64 results keep far more than 1e-5."""
+    if isinstance(value, float):
+        return float('%.10g' % value)
+    if isinstance(value, list):
+        return [rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    return value
+
+
 def contrast_indices(gen, idx, labels):
     """[positive = the row itself, K negatives of other classes] per row, without replacement (RepDistiller's 'exact')."""
     out = []
@@ -127,7 +139,7 @@ def contrast_indices(gen, idx, labels):
 def main():
     torch.manual_seed(7)
     gen = torch.Generator().manual_seed(11)
-    crd = CRDLoss(S_DIM, T_DIM, FEAT_DIM, N_DATA, K, TEMPERATURE, MOMENTUM)
+    crd = CRDLoss(S_DIM, T_DIM, FEAT_DIM, N_DATA, K, TEMPERATURE, MOMENTUM).double()
     labels = torch.arange(N_DATA) % 5
     initial = {
         'embed_s_weight': as_list(crd.embed_s.linear.weight), 'embed_s_bias': as_list(crd.embed_s.linear.bias),
@@ -141,8 +153,8 @@ def main():
         cidx = contrast_indices(gen, idx, labels)
         if step == 1:
             cidx[0, 1], cidx[1, 2] = 8, 29  # rows updated in step 1, of other classes than the anchors
-        f_s = torch.randn(B, S_DIM, generator=gen).requires_grad_(True)
-        f_t = torch.randn(B, T_DIM, generator=gen)
+        f_s = torch.randn(B, S_DIM, generator=gen).double().requires_grad_(True)
+        f_t = torch.randn(B, T_DIM, generator=gen).double()
         crd.zero_grad()
         loss = crd(f_s, f_t, idx, cidx)
         loss.backward()
@@ -162,16 +174,16 @@ def main():
         })
 
     # Shared negatives are the per-row reference with every row given the same K negatives.
-    shared = CRDLoss(S_DIM, T_DIM, FEAT_DIM, N_DATA, K, TEMPERATURE, MOMENTUM)
+    shared = CRDLoss(S_DIM, T_DIM, FEAT_DIM, N_DATA, K, TEMPERATURE, MOMENTUM).double()
     shared.load_state_dict(crd.state_dict())
     with torch.no_grad():
-        shared.contrast.memory_v1.copy_(torch.tensor(initial['memory_student']))
-        shared.contrast.memory_v2.copy_(torch.tensor(initial['memory_teacher']))
+        shared.contrast.memory_v1.copy_(torch.tensor(initial['memory_student'], dtype=torch.float64))
+        shared.contrast.memory_v2.copy_(torch.tensor(initial['memory_teacher'], dtype=torch.float64))
     negatives = torch.tensor([30, 1, 12, 48, 7, 25, 39, 14])
     idx = idx_steps[0]
     cidx = torch.cat([idx.view(-1, 1), negatives.view(1, -1).expand(B, K)], dim=1)
-    f_s = torch.tensor(steps[0]['f_s']).requires_grad_(True)
-    f_t = torch.tensor(steps[0]['f_t'])
+    f_s = torch.tensor(steps[0]['f_s'], dtype=torch.float64).requires_grad_(True)
+    f_t = torch.tensor(steps[0]['f_t'], dtype=torch.float64)
     loss = shared(f_s, f_t, idx, cidx)
     loss.backward()
     shared_case = {'idx': idx.tolist(), 'negatives': negatives.tolist(), 'loss': loss.item(),
@@ -181,14 +193,14 @@ def main():
                    'memory_teacher': as_list(shared.contrast.memory_v2)}
 
     out = {
-        'generator': 'tools/reference/crd.py', 'torch': torch.__version__, 'dtype': 'float32',
+        'generator': 'tools/reference/crd.py', 'torch': torch.__version__, 'dtype': 'float32 inputs, float64 computation',
         'sizes': {'n_data': N_DATA, 'feat_dim': FEAT_DIM, 'k': K, 'batch': B, 's_dim': S_DIM, 't_dim': T_DIM},
         'temperature': TEMPERATURE, 'momentum': MOMENTUM, 'z_momentum': Z_MOMENTUM,
         'labels': labels.tolist(), 'initial': initial, 'steps': steps, 'shared': shared_case,
     }
     path = os.path.join(os.path.dirname(__file__), '..', '..', 'tests', 'Distill.Tests', 'Reference', 'crd.json')
     with open(path, 'w') as f:
-        json.dump(out, f, separators=(',', ':'))
+        json.dump(rounded(out), f, separators=(',', ':'))
     print(f"wrote {os.path.normpath(path)}: losses {[s['loss'] for s in steps]}, shared {shared_case['loss']}, "
           f"Z {steps[0]['z_student']:.4f}/{steps[0]['z_teacher']:.4f}")
 

@@ -27,10 +27,18 @@ internal sealed class CrdReference
         Momentum: Root.GetProperty("momentum").GetDouble(), Z: z, ZMomentum: Root.GetProperty("z_momentum").GetDouble(),
         NegativeSampling: sampling);
 
+    /// <summary>Precision the loss runs in and inputs are loaded as (the reference computed in float64).</summary>
+    public ScalarType DType { get; init; } = ScalarType.Float64;
+
+    /// <summary>Relative tolerance against the float64 reference: 1e-5 in float64; in float32 the rounding of
+    /// exp(v·m/0.07) and of the sums legitimately reaches a few 1e-5, so 1e-4.</summary>
+    public double Rel => DType == ScalarType.Float64 ? 1e-5 : 1e-4;
+
     /// <summary>A CrdLoss with the reference's embedding weights and initial memory banks.</summary>
     public CrdLoss Build(NegativeSampling sampling = NegativeSampling.PerRow, ZPolicy z = ZPolicy.FixedFromFirstBatch)
     {
         var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Options(sampling, z));
+        crd.to(DType);
         using (torch.no_grad())
         {
             Copy(crd.StudentEmbed, "embed_s");
@@ -41,7 +49,7 @@ internal sealed class CrdReference
         return crd;
     }
 
-    public Tensor Floats(JsonElement element, params long[] shape) => ReferenceData.Tensor(element, shape).to(DistillDevice.Current);
+    public Tensor Floats(JsonElement element, params long[] shape) => ReferenceData.Tensor(element, shape).to(DType).to(DistillDevice.Current);
 
     public Tensor Longs(JsonElement element, params long[] shape)
         => torch.tensor(ReferenceData.Doubles(element).Select(v => (long)v).ToArray(), shape, device: DistillDevice.Current);
