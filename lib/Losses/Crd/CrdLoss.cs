@@ -73,7 +73,6 @@ public sealed class CrdLoss : nn.Module, IDistillationLoss
         var layers = Options.Layers ?? LayerPair.Last;
         var student = layers.SelectStudent(context.Student.Features);
         var teacher = layers.SelectTeacher(context.Teacher.Features);
-        ContrastiveIndexSampler.ValidateRows(rows, contrast.DataCount);
         using var scope = torch.NewDisposeScope();
         var drawn = sampler.Sample(rows);
         return forward(student, teacher, rows, drawn).MoveToOuterDisposeScope();

@@ -16,6 +16,7 @@ public class CrdFidelityTests
         var reference = new CrdReference { DType = dtype };
         double rel = reference.Rel;
         using var crd = reference.Build();
+        Assert.Equal(dtype, crd.Memory.StudentMemory.dtype); // to(dtype) reached the banks the memory reads
         for (int step = 0; step < 2; step++)
         {
             var expected = reference.Step(step);
