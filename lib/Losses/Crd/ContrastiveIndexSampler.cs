@@ -152,24 +152,29 @@ public sealed class ContrastiveIndexSampler : IDisposable
         return byClass!.index_select(0, classStart!.index_select(0, cls).add(offset));
     }
 
-    // K rows of other classes than each row's: without replacement by the K largest of uniform keys with the own
-    // class masked out (a uniform random K-subset), or with replacement by a uniform position among the others.
+    // K rows of other classes than each row's. A position in [0, pool) among the rows of other classes maps to the
+    // class-sorted rows by skipping the own class's block. Without replacement the positions are the first K of a
+    // random permutation of the pool (one randperm per row: far cheaper than ranking N random keys per row).
     private Tensor OtherClassRows(Tensor rows)
     {
-        var cls = labels!.index_select(0, rows).unsqueeze(1); // [B, 1]
+        var cls = labels!.index_select(0, rows);                    // [B]
+        var start = classStart!.index_select(0, cls).unsqueeze(1);  // [B, 1]
+        var count = classCount!.index_select(0, cls).unsqueeze(1);  // [B, 1]
+        var pool = count.neg().add(DataCount);                      // [B, 1] rows of other classes
         long batch = rows.shape[0];
-        if (!SamplesWithReplacement)
+        Tensor position;
+        if (SamplesWithReplacement)
         {
-            var keys = torch.rand([batch, DataCount], device: rows.device, generator: generator); // [B, N]
-            keys.masked_fill_(labels.unsqueeze(0).eq(cls), -1.0);
-            return keys.topk(Negatives, dim: 1, largest: true, sorted: false).indexes; // [B, K]
+            var u = torch.rand([batch, Negatives], dtype: ScalarType.Float64, device: rows.device, generator: generator);
+            position = u.mul(pool).floor().to(ScalarType.Int64).minimum(pool.sub(1)); // [B, K]
         }
-        var start = classStart!.index_select(0, cls.squeeze(1)).unsqueeze(1); // [B, 1]
-        var count = classCount!.index_select(0, cls.squeeze(1)).unsqueeze(1); // [B, 1]
-        var pool = count.neg().add(DataCount);                                  // [B, 1] rows of other classes
-        var u = torch.rand([batch, Negatives], dtype: ScalarType.Float64, device: rows.device, generator: generator);
-        var position = u.mul(pool).floor().to(ScalarType.Int64).minimum(pool.sub(1)); // [B, K] in [0, pool)
-        // Positions at or after the own class's block skip over it.
+        else
+        {
+            var poolSizes = pool.cpu().data<long>().ToArray();
+            position = batch == 0
+                ? torch.empty([0, Negatives], dtype: ScalarType.Int64, device: rows.device)
+                : torch.stack(poolSizes.Select(n => torch.randperm(n, generator: generator, device: rows.device).narrow(0, 0, Negatives))); // [B, K]
+        }
         position = torch.where(position.lt(start), position, position.add(count));
         return byClass!.index_select(0, position.flatten()).view(batch, Negatives);
     }
