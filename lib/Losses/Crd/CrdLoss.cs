@@ -74,8 +74,9 @@ public sealed class CrdLoss : nn.Module, IDistillationLoss
         var student = layers.SelectStudent(context.Student.Features);
         var teacher = layers.SelectTeacher(context.Teacher.Features);
         using var scope = torch.NewDisposeScope();
-        var drawn = sampler.Sample(rows);
-        return forward(student, teacher, rows, drawn).MoveToOuterDisposeScope();
+        var onDevice = rows.to(contrast.StudentMemory.device); // batches may carry their indices on the CPU
+        var drawn = sampler.Sample(onDevice);
+        return forward(student, teacher, onDevice, drawn).MoveToOuterDisposeScope();
     }
 
     /// <summary>Computes CRD with given contrast rows (the reference's <c>CRDLoss.forward</c>) and updates the memory.</summary>
