@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using Distill.Losses.Crd;
+using Distill.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Distill.Bench.Benchmarks;
+
+/// <summary>CRD training-step speed and peak memory, per-row (reference) against shared negatives.</summary>
+/// <remarks>
+/// One step is CrdLoss's forward, backward and memory update, with contrast indices drawn before the clock starts
+/// (RepDistiller draws them in its data loader); the sampler's own cost is timed separately. Peak memory is the
+/// process's peak resident set (VmHWM), reset through /proc/self/clear_refs before each mode, so it counts everything
+/// the process holds (runtime, libtorch, the two banks) and not only this mode's tensors.
+/// Usage: <c>crd [--mode exact|shared|both] [--steps 10] [--warmup 2] [--batch 64] [--k 16384] [--n-data 50000]
+/// [--feat-dim 128] [--dim 256] [--threads N]</c>. Besides wall-clock steps/s it prints the process CPU time per step, which
+/// is less sensitive to other processes sharing the cores.
+/// </remarks>
+public sealed class CrdBenchmark : IBenchmark
+{
+    /// <inheritdoc/>
+    public string Name => "crd";
+
+    /// <inheritdoc/>
+    public string Description => "CRD step (forward+backward+memory update): steps/s and peak RSS, per-row vs shared negatives";
+
+    /// <inheritdoc/>
+    public void Run(string[] args)
+    {
+        string mode = Option(args, "--mode", "both");
+        int steps = int.Parse(Option(args, "--steps", "10"));
+        int warmup = int.Parse(Option(args, "--warmup", "2"));
+        long batch = long.Parse(Option(args, "--batch", "64"));
+        int k = int.Parse(Option(args, "--k", "16384"));
+        long nData = long.Parse(Option(args, "--n-data", "50000"));
+        int featDim = int.Parse(Option(args, "--feat-dim", "128"));
+        long dim = long.Parse(Option(args, "--dim", "256"));
+        int threads = int.Parse(Option(args, "--threads", "0"));
+        if (threads > 0) torch.set_num_threads(threads);
+
+        Console.WriteLine($"device {DistillDevice.Current.type}, torch threads {torch.get_num_threads()}, B {batch}, K {k}, n_data {nData}, " +
+                          $"feat_dim {featDim}, s_dim = t_dim = {dim}, {warmup} warm-up + {steps} timed steps, load average {LoadAverage()}");
+        var modes = mode switch
+        {
+            "both" => new[] { NegativeSampling.Shared, NegativeSampling.PerRow },
+            "shared" => new[] { NegativeSampling.Shared },
+            "exact" or "per-row" => new[] { NegativeSampling.PerRow },
+            _ => throw new ArgumentException($"--mode must be exact, shared or both, not '{mode}'."),
+        };
+        var speeds = new Dictionary<NegativeSampling, double>();
+        foreach (var sampling in modes)
+            speeds[sampling] = RunMode(sampling, steps, warmup, batch, k, nData, featDim, dim);
+        if (speeds.Count == 2)
+            Console.WriteLine($"shared / per-row speed-up: {speeds[NegativeSampling.Shared] / speeds[NegativeSampling.PerRow]:F1}x (target >= 5x)");
+    }
+
+    private static double RunMode(NegativeSampling sampling, int steps, int warmup, long batch, int k, long nData, int featDim, long dim)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        bool peakReset = ResetPeakRss();
+        long rssBefore = StatusKb("VmRSS");
+        Reproducibility.Seed(0);
+        var labels = torch.arange(nData, device: DistillDevice.Current).remainder(100); // 100 classes, as CIFAR-100
+        var options = new CrdOptions(FeatureDim: featDim, Negatives: k, NegativeSampling: sampling);
+        using var crd = new CrdLoss(dim, dim, nData, options, labels);
+        var student = torch.randn(batch, dim, device: DistillDevice.Current).requires_grad_(true);
+        var teacher = torch.randn(batch, dim, device: DistillDevice.Current);
+
+        var sampleClock = new Stopwatch();
+        var batches = new List<(Tensor Rows, ContrastIndices Contrast)>();
+        for (int i = 0; i < warmup + steps; i++)
+        {
+            var rows = torch.randperm(nData, device: DistillDevice.Current).narrow(0, 0, batch);
+            sampleClock.Start();
+            var contrast = crd.Sampler.Sample(rows);
+            _ = contrast.Negatives.sum().item<long>(); // wait for the device before stopping the clock
+            sampleClock.Stop();
+            batches.Add((rows, contrast));
+        }
+
+        var stepClock = new Stopwatch();
+        var cpuStart = TimeSpan.Zero;
+        for (int i = 0; i < warmup + steps; i++)
+        {
+            if (i == warmup)
+            {
+                cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+                stepClock.Start();
+            }
+            using var scope = torch.NewDisposeScope();
+            student.grad?.zero_();
+            crd.zero_grad();
+            var loss = crd.forward(student, teacher, batches[i].Rows, batches[i].Contrast);
+            loss.backward();
+            _ = loss.item<float>(); // synchronise
+        }
+        stepClock.Stop();
+        double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds / steps;
+
+        double stepsPerSecond = steps / stepClock.Elapsed.TotalSeconds;
+        long peak = StatusKb("VmHWM");
+        Console.WriteLine($"{sampling,-7}: {stepsPerSecond,7:F2} steps/s ({1000 / stepsPerSecond,8:F1} ms/step, CPU {cpuMs,8:F1} ms/step); " +
+                          $"sampler {sampleClock.Elapsed.TotalMilliseconds / (warmup + steps),7:F1} ms/batch (not in the step); " +
+                          $"peak RSS {peak / 1024.0,7:F0} MiB{(peakReset ? "" : " (process lifetime: clear_refs unavailable)")}, RSS before {rssBefore / 1024.0:F0} MiB; " +
+                          $"Z = ({crd.Memory.Z.Student:F0}, {crd.Memory.Z.Teacher:F0})");
+        foreach (var (rows, contrast) in batches)
+        {
+            rows.Dispose();
+            contrast.Positives.Dispose();
+            contrast.Negatives.Dispose();
+        }
+        student.Dispose();
+        teacher.Dispose();
+        labels.Dispose();
+        return stepsPerSecond;
+    }
+
+    private static string Option(string[] args, string name, string fallback)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+    }
+
+    // Writing 5 to clear_refs resets the peak resident set size (Linux 4.0+).
+    private static bool ResetPeakRss()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static long StatusKb(string field)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+                return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0]);
+        return -1;
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+}

@@ -1,0 +1,85 @@
+using Distill.Losses.Crd;
+using Distill.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Distill.Tests.Losses.Crd;
+
+public class ContrastMemoryTests
+{
+    private const long DataCount = 30, Batch = 5;
+    private const int Dim = 8, K = 6;
+
+    private static Tensor UnitRows(long n) => torch.nn.functional.normalize(torch.randn(n, Dim, device: DistillDevice.Current), p: 2, dim: 1);
+
+    [Fact]
+    public void InitialBanksAreUniformWithinTheReferenceBound()
+    {
+        torch.manual_seed(1);
+        using var memory = new ContrastMemory(2000, new CrdOptions(FeatureDim: Dim, Negatives: K));
+        double bound = 1.0 / Math.Sqrt(Dim / 3.0);
+        foreach (var bank in new[] { memory.StudentMemory, memory.TeacherMemory })
+        {
+            Assert.True(bank.abs().max().item<float>() <= bound);
+            Assert.True(bank.abs().max().item<float>() > 0.99 * bound);
+            Assert.True(Math.Abs(bank.mean().item<float>()) < 0.01);
+        }
+    }
+
+    [Theory]
+    [InlineData(NegativeSampling.PerRow)]
+    [InlineData(NegativeSampling.Shared)]
+    public void UpdatedRowsAreUnitNormAndOthersUntouched(NegativeSampling sampling)
+    {
+        torch.manual_seed(2);
+        using var memory = new ContrastMemory(DataCount, new CrdOptions(FeatureDim: Dim, Negatives: K, NegativeSampling: sampling));
+        var before = memory.StudentMemory.clone();
+        var rows = torch.tensor(new long[] { 4, 11, 0, 29, 17 }, device: DistillDevice.Current);
+        using var sampler = new ContrastiveIndexSampler(DataCount, K, negativeSampling: sampling);
+
+        memory.forward(UnitRows(Batch), UnitRows(Batch), rows, sampler.Sample(rows));
+
+        foreach (var bank in new[] { memory.StudentMemory, memory.TeacherMemory })
+        {
+            var norms = bank.index_select(0, rows).norm(1);
+            Assert.True(norms.sub(1).abs().max().item<float>() < 1e-6, "updated rows are not unit norm");
+        }
+        var untouched = torch.ones(DataCount, dtype: ScalarType.Bool, device: DistillDevice.Current).index_fill_(0, rows, false);
+        Assert.True(Same.Tensors(before[untouched], memory.StudentMemory[untouched]), "rows outside the batch changed");
+    }
+
+    [Fact]
+    public void FixedZIsSetByTheFirstBatchOnly()
+    {
+        torch.manual_seed(4);
+        using var memory = new ContrastMemory(DataCount, new CrdOptions(FeatureDim: Dim, Negatives: K));
+        using var sampler = new ContrastiveIndexSampler(DataCount, K);
+        Assert.True(double.IsNaN(memory.Z.Student));
+        var rows = torch.arange(Batch, device: DistillDevice.Current);
+        memory.forward(UnitRows(Batch), UnitRows(Batch), rows, sampler.Sample(rows));
+        var first = memory.Z;
+        memory.forward(UnitRows(Batch), UnitRows(Batch), rows.add(Batch), sampler.Sample(rows.add(Batch)));
+        Assert.Equal(first, memory.Z);
+        Assert.True(first.Student > 0 && first.Teacher > 0);
+    }
+
+    [Fact]
+    public void ScoresAreExpOfDotWithTheOtherViewsBankOverZ()
+    {
+        torch.manual_seed(5);
+        using var memory = new ContrastMemory(DataCount, new CrdOptions(FeatureDim: Dim, Negatives: K, Temperature: 0.5));
+        var student = UnitRows(Batch);
+        var teacher = UnitRows(Batch);
+        var rows = torch.arange(Batch, device: DistillDevice.Current);
+        var negatives = torch.randint(0, DataCount, [Batch, K], device: DistillDevice.Current);
+        var teacherBank = memory.TeacherMemory.clone();
+
+        var (outStudent, _) = memory.forward(student, teacher, rows, new ContrastIndices(rows, negatives));
+
+        // Row 2, negative 3, recomputed by hand from the bank as it was before the update.
+        long m = negatives[2, 3].item<long>();
+        double dot = teacherBank[m].mul(student[2]).sum().item<float>();
+        double expected = Math.Exp(dot / 0.5) / memory.Z.Student;
+        Assert.Equal(expected, outStudent[2, 4].item<float>(), 5);
+    }
+}
