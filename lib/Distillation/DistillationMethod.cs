@@ -32,4 +32,25 @@ public enum DistillationMethod
 
     /// <summary>Probabilistic knowledge transfer (Passalis and Tefas, ECCV 2018).</summary>
     ProbabilisticTransfer,
+
+    /// <summary>Neuron selectivity transfer (Huang and Wang, 2017); needs features with a length axis [B, C, L].</summary>
+    NeuronSelectivity,
+
+    /// <summary>Correlation congruence (Peng et al., ICCV 2019).</summary>
+    CorrelationCongruence,
+
+    /// <summary>Variational information distillation (Ahn et al., CVPR 2019).</summary>
+    VariationalInformation,
+
+    /// <summary>Factor transfer (Kim et al., NeurIPS 2018), with a paraphraser pretrained on the teacher's features.</summary>
+    FactorTransfer,
+
+    /// <summary>Activation boundaries (Heo et al., AAAI 2019).</summary>
+    ActivationBoundaries,
+
+    /// <summary>Flow of solution procedure (Yim et al., CVPR 2017); needs equal student/teacher widths.</summary>
+    FlowOfSolution,
+
+    /// <summary>Contrastive representation distillation (Tian et al., ICLR 2020).</summary>
+    Crd,
 }

@@ -45,7 +45,8 @@ public static class TabularDistillation
         Reproducibility.Seed(seed);
         var task = ClassificationTask.For(data.ClassCount);
         var student = new Mlp([data.StudentView.Columns.Count, .. hiddenWidths], task.OutputCount, "student");
-        var distiller = Distiller.Create(student, teacher, task.Loss, MlpDistillation.Terms(method, student, teacher, data.ClassCount, weight));
+        var pair = new MlpPair(student, teacher, data.ClassCount, data.Train.TeacherInput, data.Train.Targets);
+        var distiller = Distiller.Create(student, teacher, task.Loss, MlpDistillation.Terms(method, pair, weight));
         var objective = new DistillationObjective(student, distiller, task);
         var result = new SupervisedTrainer(options).Fit(objective, data.Train, data.Validation, seed, progress);
         return new StudentRun(method, seed, objective.Evaluate(data.Test), result);
