@@ -16,23 +16,26 @@ public sealed class AttentionChartsTests
     public void TeacherIsPooledToTheStudentWidthAndBothMapsAreNormalised()
     {
         var loss = new AttentionTransferLoss([LayerPair.Last]);
-        // Teacher: 4 units; pooling pairs of units gives [1, 3] and [2, 0] (row 0) -> energies 1, 9 -> (1, 9) / sqrt(82).
-        var teacher = tensor(new float[] { 0, 2, 3, 3, -2, -2, 0, 0 }, [2, 4]);
-        var student = tensor(new float[] { 3, 4, 0, -1 }, [2, 2]);
+        // Teacher: 4 units pooled in pairs to the student's 2. Row 0: [1, 3] -> energies 1, 9 -> (1, 9) / sqrt(82);
+        // row 1: [-2, 1] -> (4, 1) / sqrt(17). No map reaches 1, so the shared colour scale is a real maximum.
+        var teacher = tensor(new float[] { 0, 2, 3, 3, -2, -2, 1, 1 }, [2, 4]);
+        var student = tensor(new float[] { 3, 4, 1, -2 }, [2, 2]);
         var traces = Traces(AttentionCharts.TeacherVersusStudent(loss, teacher, student));
         Assert.Equal(2, traces.Count);
         Assert.All(traces, t => Assert.Equal("heatmap", t.GetProperty("type").GetString()));
         double[][] t0 = Z(traces[0]), s0 = Z(traces[1]);
         Assert.Equal(1 / Math.Sqrt(82), t0[0][0], 6);
         Assert.Equal(9 / Math.Sqrt(82), t0[0][1], 6);
-        Assert.Equal([1.0, 0.0], t0[1].Select(v => Math.Round(v, 6)));
+        Assert.Equal(4 / Math.Sqrt(17), t0[1][0], 6);
+        Assert.Equal(1 / Math.Sqrt(17), t0[1][1], 6);
         // Student row 0: energies 9, 16 -> (9, 16) / sqrt(337).
         Assert.Equal(9 / Math.Sqrt(337), s0[0][0], 6);
         Assert.Equal(16 / Math.Sqrt(337), s0[0][1], 6);
         Assert.Equal(["row 0", "row 1"], Strings(traces[0].GetProperty("y")));
-        // One colour scale: both panels run from 0 to the largest value of either.
-        double max = t0.Concat(s0).SelectMany(r => r).Max();
-        Assert.All(traces, t => Assert.Equal(max, t.GetProperty("zmax").GetDouble(), 12));
+        Assert.Equal(4 / Math.Sqrt(17), s0[1][1], 6);
+        // One colour scale: both panels run from 0 to the largest value of either (teacher row 0, unit 1).
+        Assert.All(traces, t => Assert.Equal(0.0, t.GetProperty("zmin").GetDouble()));
+        Assert.All(traces, t => Assert.Equal(9 / Math.Sqrt(82), t.GetProperty("zmax").GetDouble(), 6));
     }
 
     [Fact]
