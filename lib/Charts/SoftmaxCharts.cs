@@ -46,6 +46,10 @@ public static class SoftmaxCharts
     /// <summary>The temperature-softened probabilities <c>softmax(z / T)</c> of one example.</summary>
     public static double[] Softmax(IReadOnlyList<double> logits, double temperature)
     {
+        ArgumentNullException.ThrowIfNull(logits);
+        if (logits.Count == 0) throw new ArgumentException("Give at least one logit.", nameof(logits));
+        if (!double.IsFinite(temperature) || temperature <= 0)
+            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be finite and positive (e.g. 1 to 20).");
         double max = logits.Max();
         // Subtracting the largest logit keeps exp from overflowing; it cancels in the ratio.
         double[] e = logits.Select(z => Math.Exp((z - max) / temperature)).ToArray();

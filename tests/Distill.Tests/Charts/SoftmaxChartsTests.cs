@@ -58,6 +58,7 @@ public sealed class SoftmaxChartsTests
     {
         Assert.Contains("softmax over one logit", Assert.Throws<ArgumentException>(() => SoftmaxCharts.TemperatureCurves([1.0], [1.0])).Message);
         Assert.Contains("positive", Assert.Throws<ArgumentException>(() => SoftmaxCharts.TemperatureCurves([1.0, 2.0], [0.0])).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SoftmaxCharts.Softmax([1.0, 2.0], -1.0));
         Assert.Contains("one name per logit", Assert.Throws<ArgumentException>(() => SoftmaxCharts.TemperatureCurves([1.0, 2.0], [1.0], ["a"])).Message);
     }
 }
