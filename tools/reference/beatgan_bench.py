@@ -3,7 +3,7 @@
 Run:  /usr/bin/python3 tools/reference/beatgan_bench.py [--steps 1000] [--warmup 20] [--threads N] [--batch 64] [--width 32]
 Same networks (nz 50, ngf = ndf = 32, one lead of 320 samples), same step: D update with BCE on logits of real
 beats and of reconstructions made without gradient; G update with reconstruction MSE + feature-matching MSE on D's
-last block, D's weights frozen; Adam lr 1e-4, betas (0.5, 0.999). Prints steps/s and RSS before/after.
+last block, D's weights frozen; Adam lr 1e-4, betas (0.5, 0.999). Prints steps/s and RSS (after warm-up, a tenth in, end).
 """
 import argparse
 import resource

@@ -16,7 +16,8 @@ namespace Distill.Models.BeatGan;
 /// that has saturated still reports its true (tiny) loss to the re-initialisation test.
 /// <see cref="Probability"/> gives the paper's sigmoid output.
 /// Layer names follow the authors' model: the blocks in <c>features</c> (indices 0-13), the last convolution as
-/// <c>classifier.0</c>.
+/// <c>classifier.0</c>. <see cref="ForwardFeatures"/> records every block while running each layer once; the lab
+/// notes' variant rebuilt the network from the input for each of its six features.
 /// </remarks>
 public sealed class BeatGanDiscriminator : Module<Tensor, Tensor>, IFeatureModel
 {

@@ -54,7 +54,17 @@ public sealed class BeatGanTrainer
         var x = beats.to(DistillDevice.Current); // [B, nc, L]
         generator.train();
         discriminator.train();
+        var (real, fake) = UpdateDiscriminator(x);
+        var (reconstruction, adversarial, total) = UpdateGenerator(x);
+        bool reinitialise = real + fake < options.ReinitThreshold;
+        if (reinitialise) discriminator.ResetParameters();
+        return new BeatGanStepLosses(real, fake, reconstruction, adversarial, total, reinitialise);
+    }
 
+    // Each update has its own dispose scope, so the first update's activations are freed before the second runs.
+    private (double Real, double Fake) UpdateDiscriminator(Tensor x)
+    {
+        using var scope = NewDisposeScope();
         discriminatorOptimizer.zero_grad();
         var realLogits = discriminator.call(x); // [B]
         Tensor fake;
@@ -64,7 +74,12 @@ public sealed class BeatGanTrainer
         var errorFake = F.binary_cross_entropy_with_logits(fakeLogits, zeros_like(fakeLogits));
         (errorReal + errorFake).backward();
         discriminatorOptimizer.step();
+        return (errorReal.item<float>(), errorFake.item<float>());
+    }
 
+    private (double Reconstruction, double Adversarial, double Total) UpdateGenerator(Tensor x)
+    {
+        using var scope = NewDisposeScope();
         generatorOptimizer.zero_grad();
         var reconstruction = generator.call(x);
         Tensor reconstructionError, adversarialError, generatorError;
@@ -84,12 +99,7 @@ public sealed class BeatGanTrainer
             SetTrainable(discriminator, true);
         }
         generatorOptimizer.step();
-
-        double real = errorReal.item<float>(), fakeLoss = errorFake.item<float>();
-        bool reinitialise = real + fakeLoss < options.ReinitThreshold;
-        if (reinitialise) discriminator.ResetParameters();
-        return new BeatGanStepLosses(real, fakeLoss, reconstructionError.item<float>(), adversarialError.item<float>(),
-            generatorError.item<float>(), reinitialise);
+        return (reconstructionError.item<float>(), adversarialError.item<float>(), generatorError.item<float>());
     }
 
     /// <summary>Trains for <see cref="BeatGanTrainingOptions.Epochs"/> epochs, validating after each one.</summary>
