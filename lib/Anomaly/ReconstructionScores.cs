@@ -7,7 +7,7 @@ namespace Distill.Anomaly;
 /// <summary>BeatGAN's anomaly score: how badly the generator reconstructs each beat.</summary>
 /// <remarks>
 /// Zhou et al., "BeatGAN: Anomalous Rhythm Detection using Adversarially Generated Time Series", IJCAI 2019,
-/// Section 3.4: A(x) = ||x − G(x)||², here as the mean over leads and samples, as the authors' code computes it;
+/// Section 3 (anomaly score): A(x) = ||x − G(x)||², here as the mean over leads and samples, as the authors' code computes it;
 /// scores are then min-max normalised over the evaluated set, so the least anomalous beat scores 0 and the most
 /// anomalous 1. Normalisation is monotone: ROC AUC and average precision do not change, thresholds do.
 /// The generator runs in evaluation mode (running batch-norm statistics); the authors' validation ran it in training

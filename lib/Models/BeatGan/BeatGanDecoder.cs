@@ -9,7 +9,7 @@ namespace Distill.Models.BeatGan;
 /// <summary>BeatGAN's decoder: the encoder mirrored with ConvTranspose1d, batch norm and ReLU, ending in Tanh.</summary>
 /// <remarks>
 /// Zhou et al., "BeatGAN: Anomalous Rhythm Detection using Adversarially Generated Time Series", IJCAI 2019,
-/// Section 3.2 (the generator's decoder G_D). Lengths for 320 samples: 1 → 10 → 20 → 40 → 80 → 160 → 320; Tanh
+/// Section 3 (the generator's decoder G_D). Lengths for 320 samples: 1 → 10 → 20 → 40 → 80 → 160 → 320; Tanh
 /// matches beats min-max scaled to [-1, 1]. Layers live in one list named <c>main</c> with the authors' Sequential
 /// indices (ConvTranspose/BN/ReLU at 0-2, 3-5, 6-8, 9-11, 12-14, last ConvTranspose 15, Tanh 16).
 /// </remarks>

@@ -9,8 +9,8 @@ namespace Distill.Models.BeatGan;
 /// <summary>BeatGAN's discriminator: the encoder's five blocks and a last convolution to one real/fake logit.</summary>
 /// <remarks>
 /// Zhou et al., "BeatGAN: Anomalous Rhythm Detection using Adversarially Generated Time Series", IJCAI 2019,
-/// Section 3.2. The last block's features (ndf·16 channels, L/32 samples) are what the generator's adversarial
-/// feature-matching term compares (Eq. 3).
+/// Section 3. The last block's features (ndf·16 channels, L/32 samples) are what the generator's adversarial
+/// pairwise feature-matching term compares.
 /// Deviation: the paper and the authors' code end in a Sigmoid and train with BCELoss; this network returns the
 /// logit and the trainer uses BCE with logits, the same loss computed without log(0) clamping, so a discriminator
 /// that has saturated still reports its true (tiny) loss to the re-initialisation test.

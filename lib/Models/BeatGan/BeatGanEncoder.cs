@@ -9,7 +9,7 @@ namespace Distill.Models.BeatGan;
 /// <summary>BeatGAN's encoder: five strided Conv1d blocks and a last convolution to the latent code.</summary>
 /// <remarks>
 /// Zhou et al., "BeatGAN: Anomalous Rhythm Detection using Adversarially Generated Time Series", IJCAI 2019,
-/// Section 3.2 (the generator's encoder G_E). Lengths for 320 samples: 320 → 160 → 80 → 40 → 20 → 10 → 1.
+/// Section 3 (the generator's encoder G_E). Lengths for 320 samples: 320 → 160 → 80 → 40 → 20 → 10 → 1.
 /// Layers live in one list named <c>main</c> with the authors' Sequential indices (conv 0, LeakyReLU 1, then
 /// conv/BN/LeakyReLU at 2-4, 5-7, 8-10, 11-13, last conv 14), so a PyTorch state_dict maps name for name.
 /// </remarks>

@@ -8,7 +8,7 @@ namespace Distill.Models.BeatGan;
 /// <summary>BeatGAN's generator: an encoder to a latent code and a decoder back to the beat (an autoencoder).</summary>
 /// <remarks>
 /// Zhou et al., "BeatGAN: Anomalous Rhythm Detection using Adversarially Generated Time Series", IJCAI 2019,
-/// Section 3.2: x' = G_D(G_E(x)). Named BeatGanGenerator because <c>Generator</c> is taken by torch.Generator.
+/// Section 3: x' = G_D(G_E(x)). Named BeatGanGenerator because <c>Generator</c> is taken by torch.Generator.
 /// Submodules are named <c>encoder1</c> and <c>decoder</c> as in the authors' model.py, so parameters read
 /// <c>encoder1.main.N.weight</c> and <c>decoder.main.N.weight</c> and a PyTorch state_dict loads name for name.
 /// Feature order of <see cref="ForwardFeatures"/>: encoder blocks 1-5, the latent code (no activation: its

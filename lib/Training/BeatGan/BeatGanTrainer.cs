@@ -11,8 +11,9 @@ namespace Distill.Training.BeatGan;
 /// <summary>Trains a BeatGAN generator and discriminator adversarially on normal beats.</summary>
 /// <remarks>
 /// Zhou et al., "BeatGAN: Anomalous Rhythm Detection using Adversarially Generated Time Series", IJCAI 2019,
-/// Section 3.3. Each step updates D with BCE on real beats (target 1) and reconstructions (target 0), then G with
-/// L_G = ||x − G(x)||² + w_adv ||f_D(x) − f_D(G(x))||² (Eqs. 2-4), f_D being D's last block features. Both use Adam.
+/// Section 3. Each step updates D with BCE on real beats (target 1) and reconstructions (target 0), then G with
+/// L_G = ||x − G(x)||² + w_adv ||f_D(x) − f_D(G(x))||², the paper's reconstruction and pairwise feature-matching
+/// losses, f_D being D's last block features. Both networks use Adam.
 /// When D's loss falls below a threshold, D is re-drawn with BeatGAN's initialisation so it does not overpower G.
 /// After each epoch the anomaly scores of a labelled validation set are rated (ROC AUC in the paper) and the best
 /// epoch's weights are kept.
@@ -167,8 +168,8 @@ public sealed class BeatGanTrainer
             }
 
             double score = validationMetric(ReconstructionScores.Compute(generator, validationBeats, options.BatchSize), labels);
-            if (double.IsNaN(score))
-                throw new InvalidOperationException($"The validation metric returned NaN after epoch {epoch}; check the metric and the validation labels.");
+            if (!double.IsFinite(score))
+                throw new InvalidOperationException($"The validation metric returned {score} after epoch {epoch}; check the metric and the validation labels.");
             bool isBest = score > bestScore;
             if (isBest)
             {

@@ -10,7 +10,7 @@ namespace Distill.Training.BeatGan;
 /// <param name="ReinitThreshold">The discriminator is re-initialised when its loss falls below this (5e-6).</param>
 /// <param name="RestoreBest">After the last epoch, load the checkpoint with the best validation score into the networks.</param>
 /// <param name="Seed">Seed of the shuffling of training beats each epoch.</param>
-/// <remarks>Zhou et al., "BeatGAN", IJCAI 2019, Section 4.1 and the authors' options.py / model.py.</remarks>
+/// <remarks>Zhou et al., "BeatGAN", IJCAI 2019, experimental setup, and the authors' options.py / model.py.</remarks>
 public sealed record BeatGanTrainingOptions(
     int Epochs = 100,
     int BatchSize = 64,
