@@ -48,6 +48,22 @@ public class BeatGanTrainerTests
     }
 
     [Fact]
+    public void StepsLeaveNoTensorAliveAndTheDiscriminatorTrainable()
+    {
+        var g = new BeatGanGenerator(Small);
+        var d = new BeatGanDiscriminator(Small);
+        var trainer = new BeatGanTrainer(g, d, new BeatGanTrainingOptions(BatchSize: 8));
+        using var beats = SyntheticBeats.Normal(8, 7);
+        trainer.TrainStep(beats); // creates gradients and Adam's moments, which live on
+        long live = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        for (int i = 0; i < 5; i++) trainer.TrainStep(beats);
+
+        Assert.Equal(live, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        Assert.All(d.parameters(), p => Assert.True(p.requires_grad)); // frozen only during the generator update
+    }
+
+    [Fact]
     public void AShortRunLowersTheReconstructionLoss()
     {
         using var scope = NewDisposeScope();
