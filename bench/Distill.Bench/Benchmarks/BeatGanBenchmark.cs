@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Distill.Models.BeatGan;
+using Distill.Runtime;
+using Distill.Training.BeatGan;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Distill.Bench.Benchmarks;
+
+/// <summary>BeatGAN teacher training speed (D step + G step) and memory over many steps.</summary>
+/// <remarks>
+/// The same step, timed in PyTorch 1.13, is tools/reference/beatgan_bench.py; run both with the same --threads.
+/// Arguments: --steps N (1000), --warmup N (20), --threads N (TorchSharp's default when absent), --batch N (64),
+/// --width N (ngf = ndf, 32; a narrow network checks memory over many steps quickly on a loaded machine).
+/// </remarks>
+public sealed class BeatGanBenchmark : IBenchmark
+{
+    /// <inheritdoc />
+    public string Name => "beatgan";
+
+    /// <inheritdoc />
+    public string Description => "BeatGAN teacher training steps/s (batch 64, nz 50, ngf = ndf = 32, 1 x 320) and RSS before/after the steps";
+
+    /// <inheritdoc />
+    public void Run(string[] args)
+    {
+        int steps = Option(args, "--steps", 1000), warmup = Option(args, "--warmup", 20), batch = Option(args, "--batch", 64);
+        int threads = Option(args, "--threads", 0), width = Option(args, "--width", 32);
+        if (threads > 0) set_num_threads(threads);
+        Reproducibility.Seed(0);
+
+        var options = new BeatGanOptions(GeneratorWidth: width, DiscriminatorWidth: width);
+        var g = new BeatGanGenerator(options);
+        var d = new BeatGanDiscriminator(options);
+        // A huge threshold would re-draw D every step; 0 keeps the timing to the D and G updates themselves.
+        var trainer = new BeatGanTrainer(g, d, new BeatGanTrainingOptions(BatchSize: batch, ReinitThreshold: 0));
+        var beats = (rand(batch, options.Channels, options.SignalLength, device: DistillDevice.Current) * 2 - 1).DetachFromDisposeScope();
+
+        Console.WriteLine($"ngf = ndf = {width}, nz {options.LatentSize}; device {DistillDevice.Current.type}, torch threads {get_num_threads()}, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        for (int i = 0; i < warmup; i++) trainer.TrainStep(beats);
+        long rssAfterWarmup = ResidentBytes(), liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        // The allocator and the JIT keep growing the process for the first ~100 steps, then RSS levels off:
+        // the steady-state change is measured from a tenth of the run to its end.
+        int settle = Math.Max(1, steps / 10);
+        long rssSettled = rssAfterWarmup;
+        var clock = Stopwatch.StartNew();
+        BeatGanStepLosses last = trainer.TrainStep(beats);
+        for (int i = 1; i < steps; i++)
+        {
+            last = trainer.TrainStep(beats);
+            if (i == settle) rssSettled = ResidentBytes();
+        }
+        clock.Stop();
+        long rssEnd = ResidentBytes(), liveAfter = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        Console.WriteLine($"steps {steps} (after {warmup} warm-up), batch {batch}: {steps / clock.Elapsed.TotalSeconds:F2} steps/s, {clock.Elapsed.TotalMilliseconds / steps:F2} ms/step");
+        Console.WriteLine($"RSS after warm-up {Mib(rssAfterWarmup)} MiB, after step {settle} {Mib(rssSettled)} MiB, after step {steps} {Mib(rssEnd)} MiB " +
+                          $"(steady-state change {(rssEnd - rssSettled) / 1048576.0:+0.0;-0.0} MiB)");
+        Console.WriteLine($"live tensors before {liveBefore}, after {liveAfter}");
+        Console.WriteLine($"last step: D {last.Discriminator:G4}, G rec {last.Reconstruction:G4}, G adv {last.Adversarial:G4}");
+        Console.WriteLine($"load average after {File.ReadAllText("/proc/loadavg").Trim()}");
+    }
+
+    private static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1");
+
+    private static long ResidentBytes()
+    {
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        return process.WorkingSet64;
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        int at = Array.IndexOf(args, name);
+        if (at < 0) return fallback;
+        if (at + 1 >= args.Length || !int.TryParse(args[at + 1], out int value) || value < 0)
+            throw new ArgumentException($"{name} needs a non-negative integer, e.g. {name} {fallback}.");
+        return value;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Distill.Training.BeatGan;
+
+/// <summary>The losses of one BeatGAN training step (one discriminator update, then one generator update).</summary>
+/// <param name="DiscriminatorReal">BCE of the discriminator on real beats (target 1).</param>
+/// <param name="DiscriminatorFake">BCE of the discriminator on reconstructions (target 0).</param>
+/// <param name="Reconstruction">Generator term ||x − G(x)||² (mean squared error), the paper's reconstruction loss.</param>
+/// <param name="Adversarial">Generator term ||f_D(x) − f_D(G(x))||² on the discriminator's last features, the paper's pairwise feature-matching loss.</param>
+/// <param name="Generator">The generator's loss: Reconstruction + w_adv · Adversarial.</param>
+/// <param name="DiscriminatorReinitialised">Whether this step's discriminator loss fell below the threshold and D was re-drawn.</param>
+public sealed record BeatGanStepLosses(
+    double DiscriminatorReal,
+    double DiscriminatorFake,
+    double Reconstruction,
+    double Adversarial,
+    double Generator,
+    bool DiscriminatorReinitialised)
+{
+    /// <summary>The discriminator's loss: real plus fake BCE.</summary>
+    public double Discriminator => DiscriminatorReal + DiscriminatorFake;
+}

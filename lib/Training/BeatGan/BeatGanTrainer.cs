@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using TorchSharp;
+using Distill.Anomaly;
+using Distill.Models.BeatGan;
+using Distill.Runtime;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Distill.Training.BeatGan;
+
+/// <summary>Trains a BeatGAN generator and discriminator adversarially on normal beats.</summary>
+/// <remarks>
+/// Zhou et al., "BeatGAN: Anomalous Rhythm Detection using Adversarially Generated Time Series", IJCAI 2019,
+/// Section 3. Each step updates D with BCE on real beats (target 1) and reconstructions (target 0), then G with
+/// L_G = ||x − G(x)||² + w_adv ||f_D(x) − f_D(G(x))||², the paper's reconstruction and pairwise feature-matching
+/// losses, f_D being D's last block features. Both networks use Adam.
+/// When D's loss falls below a threshold, D is re-drawn with BeatGAN's initialisation so it does not overpower G.
+/// After each epoch the anomaly scores of a labelled validation set are rated (ROC AUC in the paper) and the best
+/// epoch's weights are kept.
+/// Deviations from the authors' code, none changing the losses: D's BCE is taken on logits (see
+/// <see cref="BeatGanDiscriminator"/>); the reconstruction fed to D in its step is made without gradient, and
+/// D's weights are frozen during G's step, since neither gradient was ever applied; the D loss is checked right after
+/// the step as the authors do (Adam's moments and batch-norm running statistics survive a re-initialisation there
+/// too); validation scores the generator in evaluation mode.
+/// </remarks>
+public sealed class BeatGanTrainer
+{
+    private readonly BeatGanGenerator generator;
+    private readonly BeatGanDiscriminator discriminator;
+    private readonly BeatGanTrainingOptions options;
+    private readonly optim.Optimizer generatorOptimizer;
+    private readonly optim.Optimizer discriminatorOptimizer;
+
+    /// <summary>Prepares Adam optimisers for both networks.</summary>
+    public BeatGanTrainer(BeatGanGenerator generator, BeatGanDiscriminator discriminator, BeatGanTrainingOptions? options = null)
+    {
+        this.generator = generator ?? throw new ArgumentNullException(nameof(generator));
+        this.discriminator = discriminator ?? throw new ArgumentNullException(nameof(discriminator));
+        if (generator.Options.Channels != discriminator.Options.Channels || generator.Options.SignalLength != discriminator.Options.SignalLength)
+            throw new ArgumentException(
+                $"Generator beats [{generator.Options.Channels}, {generator.Options.SignalLength}] and discriminator beats " +
+                $"[{discriminator.Options.Channels}, {discriminator.Options.SignalLength}] differ; build both from the same Channels and SignalLength.");
+        this.options = (options ?? new BeatGanTrainingOptions()).Validated();
+        generatorOptimizer = optim.Adam(generator.parameters(), this.options.LearningRate, this.options.Beta1, this.options.Beta2);
+        discriminatorOptimizer = optim.Adam(discriminator.parameters(), this.options.LearningRate, this.options.Beta1, this.options.Beta2);
+    }
+
+    /// <summary>The options in use.</summary>
+    public BeatGanTrainingOptions Options => options;
+
+    /// <summary>One discriminator update then one generator update on a batch of normal beats [B, nc, L].</summary>
+    public BeatGanStepLosses TrainStep(Tensor beats)
+    {
+        using var scope = NewDisposeScope();
+        var x = beats.to(DistillDevice.Current); // [B, nc, L]
+        generator.train();
+        discriminator.train();
+        var (real, fake) = UpdateDiscriminator(x);
+        var (reconstruction, adversarial, total) = UpdateGenerator(x);
+        bool reinitialise = real + fake < options.ReinitThreshold;
+        if (reinitialise) discriminator.ResetParameters();
+        return new BeatGanStepLosses(real, fake, reconstruction, adversarial, total, reinitialise);
+    }
+
+    // Each update has its own dispose scope, so the first update's activations are freed before the second runs.
+    private (double Real, double Fake) UpdateDiscriminator(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        discriminatorOptimizer.zero_grad();
+        var realLogits = discriminator.call(x); // [B]
+        Tensor fake;
+        using (no_grad()) fake = generator.call(x);
+        var fakeLogits = discriminator.call(fake);
+        var errorReal = F.binary_cross_entropy_with_logits(realLogits, ones_like(realLogits));
+        var errorFake = F.binary_cross_entropy_with_logits(fakeLogits, zeros_like(fakeLogits));
+        (errorReal + errorFake).backward();
+        discriminatorOptimizer.step();
+        return (errorReal.item<float>(), errorFake.item<float>());
+    }
+
+    private (double Reconstruction, double Adversarial, double Total) UpdateGenerator(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        generatorOptimizer.zero_grad();
+        var reconstruction = generator.call(x);
+        Tensor reconstructionError, adversarialError, generatorError;
+        SetTrainable(discriminator, false);
+        try
+        {
+            var fakeFeatures = discriminator.ForwardFeatures(reconstruction).Features[^1]; // [B, 16 ndf, L/32]
+            Tensor realFeatures;
+            using (no_grad()) realFeatures = discriminator.ForwardFeatures(x).Features[^1];
+            reconstructionError = F.mse_loss(reconstruction, x);
+            adversarialError = F.mse_loss(fakeFeatures, realFeatures);
+            generatorError = reconstructionError + options.AdversarialWeight * adversarialError;
+            generatorError.backward();
+        }
+        finally
+        {
+            SetTrainable(discriminator, true);
+        }
+        generatorOptimizer.step();
+        return (reconstructionError.item<float>(), adversarialError.item<float>(), generatorError.item<float>());
+    }
+
+    /// <summary>Trains for <see cref="BeatGanTrainingOptions.Epochs"/> epochs, validating after each one.</summary>
+    /// <param name="trainBeats">Normal beats [N, nc, L], N ≥ batch size.</param>
+    /// <param name="validationBeats">Labelled validation beats [M, nc, L], normal and abnormal.</param>
+    /// <param name="validationLabels">1 for abnormal, 0 for normal, one per validation beat; both classes present.</param>
+    /// <param name="validationMetric">Rates anomaly scores against labels, higher is better (ROC AUC in the paper).</param>
+    /// <param name="progress">Receives a report after every step and after every epoch's validation.</param>
+    /// <param name="cancellationToken">Stops training between steps.</param>
+    public BeatGanTrainingResult Fit(
+        Tensor trainBeats,
+        Tensor validationBeats,
+        IReadOnlyList<int> validationLabels,
+        Func<double[], int[], double> validationMetric,
+        IProgress<BeatGanProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(validationMetric);
+        CheckBeats(trainBeats, nameof(trainBeats));
+        CheckBeats(validationBeats, nameof(validationBeats));
+        if (trainBeats.shape[0] < options.BatchSize)
+            throw new ArgumentException(
+                $"{trainBeats.shape[0]} training beats make no full batch of {options.BatchSize}; lower BatchSize or add beats.", nameof(trainBeats));
+        var labels = validationLabels.ToArray();
+        if (labels.Length != validationBeats.shape[0])
+            throw new ArgumentException($"{labels.Length} validation labels for {validationBeats.shape[0]} validation beats; give one label per beat.", nameof(validationLabels));
+        if (labels.Any(l => l is not (0 or 1)) || !labels.Contains(0) || !labels.Contains(1))
+            throw new ArgumentException("Validation labels must be 0 (normal) or 1 (abnormal), with both present, for the validation AUC to exist.", nameof(validationLabels));
+
+        var train = trainBeats.to(DistillDevice.Current);
+        var random = new Random(options.Seed);
+        int batches = (int)(train.shape[0] / options.BatchSize);
+        var history = new List<BeatGanEpochSummary>(options.Epochs);
+        var reinitialisations = new List<BeatGanReinitialisation>();
+        BeatGanCheckpoint? best = null;
+        int bestEpoch = 0;
+        double bestScore = double.NegativeInfinity;
+
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            var order = Shuffled((int)train.shape[0], random);
+            double sumD = 0, sumRec = 0, sumAdv = 0;
+            int epochReinits = 0;
+            BeatGanStepLosses? last = null;
+            for (int b = 0; b < batches; b++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                BeatGanStepLosses step;
+                using (var scope = NewDisposeScope())
+                {
+                    var index = tensor(order.AsSpan(b * options.BatchSize, options.BatchSize).ToArray(), device: train.device); // [B]
+                    step = TrainStep(train.index_select(0, index));
+                }
+                sumD += step.Discriminator;
+                sumRec += step.Reconstruction;
+                sumAdv += step.Adversarial;
+                if (step.DiscriminatorReinitialised)
+                {
+                    epochReinits++;
+                    reinitialisations.Add(new BeatGanReinitialisation(epoch, b + 1, step.Discriminator));
+                }
+                last = step;
+                progress?.Report(new BeatGanProgress(epoch, options.Epochs, b + 1, batches, step, null));
+            }
+
+            double score = validationMetric(ReconstructionScores.Compute(generator, validationBeats, options.BatchSize), labels);
+            if (!double.IsFinite(score))
+                throw new InvalidOperationException($"The validation metric returned {score} after epoch {epoch}; check the metric and the validation labels.");
+            bool isBest = score > bestScore;
+            if (isBest)
+            {
+                bestScore = score;
+                bestEpoch = epoch;
+                best?.Dispose();
+                best = BeatGanCheckpoint.Capture(generator, discriminator);
+            }
+            var summary = new BeatGanEpochSummary(epoch, sumD / batches, sumRec / batches, sumAdv / batches, score, epochReinits, isBest, clock.Elapsed);
+            history.Add(summary);
+            progress?.Report(new BeatGanProgress(epoch, options.Epochs, batches, batches, last!, summary));
+        }
+
+        if (options.RestoreBest) best!.Restore(generator, discriminator);
+        return new BeatGanTrainingResult(history, reinitialisations, bestEpoch, bestScore, best!);
+    }
+
+    private void CheckBeats(Tensor beats, string name)
+    {
+        var o = generator.Options;
+        if (beats.dim() != 3 || beats.shape[1] != o.Channels || beats.shape[2] != o.SignalLength)
+            throw new ArgumentException(
+                $"{name} must be shaped [N, {o.Channels}, {o.SignalLength}] but is [{string.Join(", ", beats.shape)}].", name);
+        if (beats.isnan().any().item<bool>())
+            throw new ArgumentException($"{name} contains NaN; clean or drop those beats before training.", name);
+    }
+
+    private static long[] Shuffled(int count, Random random)
+    {
+        var order = new long[count];
+        for (int i = 0; i < count; i++) order[i] = i;
+        random.Shuffle(order);
+        return order;
+    }
+
+    private static void SetTrainable(nn.Module module, bool trainable)
+    {
+        foreach (var p in module.parameters()) p.requires_grad = trainable;
+    }
+}
