@@ -75,7 +75,8 @@ public static class TrainingCheckpoint
             optimizerBytes = ReadEntry(zip, path, OptimizerEntry);
         }
         catch (Exception error) when (error is InvalidDataException or JsonException or EndOfStreamException or NotSupportedException
-                                          or InvalidCastException or Razorvine.Pickle.PickleException)
+                                          or NotImplementedException or InvalidOperationException or InvalidCastException
+                                          or Razorvine.Pickle.PickleException)
         {
             throw new CorruptCheckpointException(path, $"the file is truncated or corrupt ({error.GetType().Name}: {error.Message}).", error);
         }
