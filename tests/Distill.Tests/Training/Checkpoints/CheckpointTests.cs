@@ -30,9 +30,11 @@ public sealed class CheckpointTests : IDisposable
     public void InterruptedAndResumedRunEqualsAnUninterruptedOne()
     {
         var (straightModel, straight) = Fresh(1);
+        var (firstModel, first) = Fresh(2);
+        // Same initial weights by copying, not by reseeding: test classes run in parallel and share torch's generator.
+        firstModel.load_state_dict(straightModel.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone()));
         var expected = new SupervisedTrainer(Options).Fit(straight, Data.Train, Data.Validation, seed: 5);
 
-        var (_, first) = Fresh(1);
         using var stop = new CancellationTokenSource();
         var interrupted = new SupervisedTrainer(Options, new CheckpointOptions(CheckpointPath))
             .Fit(first, Data.Train, Data.Validation, 5, new SyncProgress<EpochRecord>(r => { if (r.Epoch == 3) stop.Cancel(); }), stop.Token);
