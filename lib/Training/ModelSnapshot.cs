@@ -24,6 +24,16 @@ public sealed class ModelSnapshot(nn.Module module) : IDisposable
         module.load_state_dict(state);
     }
 
+    /// <summary>The captured tensors by state_dict key, or null when nothing was captured (for checkpoints).</summary>
+    public IReadOnlyDictionary<string, Tensor>? Captured => state;
+
+    /// <summary>Replaces the captured copy with <paramref name="tensors"/>, which the snapshot then owns (a resumed run's best weights).</summary>
+    public void Adopt(Dictionary<string, Tensor> tensors)
+    {
+        Dispose();
+        state = tensors;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

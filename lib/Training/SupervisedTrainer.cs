@@ -1,48 +1,61 @@
 using System.Diagnostics;
 using Distill.Data;
 using Distill.Data.Tabular;
+using Distill.Training.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Distill.Training;
 
 /// <summary>Trains an <see cref="ITrainingObjective"/> with Adam, ReduceLROnPlateau on the validation metric,
-/// best-model selection and early stopping, reporting every epoch.</summary>
+/// best-model selection and early stopping, reporting every epoch and optionally writing resumable checkpoints.</summary>
 /// <remarks>
 /// This is the seed's training loop (Adam; ReduceLROnPlateau(mode=max, factor 0.5, patience 1, abs threshold,
-/// min_lr 1e-6) on validation F1; keep the best model) made reproducible: batches are drawn from a seeded
-/// <see cref="Random"/>, and the model's weights at its best validation epoch are restored when training ends.
+/// min_lr 1e-6) on validation F1; keep the best model) made reproducible: each epoch's batch order is drawn from a
+/// <see cref="Random"/> seeded by (seed, epoch), so a run resumed from a checkpoint draws the same batches as one that
+/// never stopped, and the model's weights at its best validation epoch are restored when training ends.
 /// </remarks>
 /// <param name="options">Epochs, batch size, learning rate, schedule and patience.</param>
-public sealed class SupervisedTrainer(TrainingOptions options)
+/// <param name="checkpoints">Where to write checkpoints and whether to resume from one; none when null.</param>
+public sealed class SupervisedTrainer(TrainingOptions options, CheckpointOptions? checkpoints = null)
 {
     /// <summary>Trains on <paramref name="train"/>, selects on <paramref name="validation"/>, and reports each epoch to <paramref name="progress"/>.</summary>
     /// <param name="objective">What is optimised.</param>
     /// <param name="train">Training rows.</param>
     /// <param name="validation">Validation rows.</param>
     /// <param name="seed">Seed of the batch order.</param>
-    /// <param name="progress">Receives one record per epoch (console, notebook display).</param>
-    /// <param name="cancellation">Stops after the current epoch when cancelled.</param>
+    /// <param name="progress">Receives one record per epoch (console, notebook display); not called for epochs restored from a checkpoint.</param>
+    /// <param name="cancellation">Stops after the current epoch when cancelled (a checkpoint is written first).</param>
+    /// <exception cref="NonFiniteLossException">A batch's loss became NaN or infinite; the last good checkpoint is kept.</exception>
+    /// <exception cref="CorruptCheckpointException">The checkpoint to resume from is unreadable or does not fit.</exception>
     public TrainingResult Fit(ITrainingObjective objective, TabularSplit train, TabularSplit validation, int seed,
                               IProgress<EpochRecord>? progress = null, CancellationToken cancellation = default)
     {
         options.Validate();
-        var rng = new Random(seed);
+        checkpoints?.Validate();
         var optimizer = optim.Adam(objective.Parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
-        var plateau = options.Plateau;
-        var scheduler = optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode: "max", factor: plateau.Factor, patience: plateau.Patience,
-            threshold: plateau.Threshold, threshold_mode: "abs", min_lr: [plateau.MinLearningRate]);
+        var scheduler = new PlateauScheduler(options.Plateau);
         var best = new ModelSnapshot(objective.Model);
         var history = new List<EpochRecord>();
         double bestMetric = double.NegativeInfinity;
-        int bestEpoch = 0;
+        int bestEpoch = 0, savedEpoch = 0;
+        var earlier = TimeSpan.Zero;
+        if (checkpoints is { Resume: true } && File.Exists(checkpoints.Path))
+        {
+            var state = TrainingCheckpoint.Load(checkpoints.Path, seed, objective, optimizer, best);
+            history.AddRange(state.History);
+            (bestMetric, bestEpoch, savedEpoch) = (state.BestMetric, state.BestEpoch, state.Epoch);
+            scheduler.Restore(state.PlateauBest, state.PlateauBadEpochs);
+            SetLearningRate(optimizer, state.LearningRate);
+            earlier = history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero;
+        }
         var clock = Stopwatch.StartNew();
-        bool stoppedEarly = false;
+        bool stoppedEarly = savedEpoch > 0 && savedEpoch - bestEpoch >= options.EarlyStoppingPatience;
 
-        for (int epoch = 1; epoch <= options.Epochs && !cancellation.IsCancellationRequested; epoch++)
+        for (int epoch = savedEpoch + 1; epoch <= options.Epochs && !stoppedEarly && !cancellation.IsCancellationRequested; epoch++)
         {
             double learningRate = optimizer.ParamGroups.First().LearningRate;
-            var (trainLoss, terms) = RunEpoch(objective, optimizer, train, rng, epoch);
+            var (trainLoss, terms) = RunEpoch(objective, optimizer, train, EpochOrder(seed, epoch), epoch, savedEpoch);
             var evaluation = Evaluate(objective, validation);
             bool isBest = evaluation.Primary > bestMetric;
             if (isBest)
@@ -51,15 +64,19 @@ public sealed class SupervisedTrainer(TrainingOptions options)
                 bestEpoch = epoch;
                 best.Capture();
             }
-            scheduler.step(evaluation.Primary);
-            var record = new EpochRecord(epoch, options.Epochs, trainLoss, terms, evaluation, learningRate, isBest, clock.Elapsed);
+            SetLearningRate(optimizer, scheduler.Step(evaluation.Primary, learningRate));
+            var record = new EpochRecord(epoch, options.Epochs, trainLoss, terms, evaluation, learningRate, isBest, earlier + clock.Elapsed);
             history.Add(record);
-            progress?.Report(record);
-            if (epoch - bestEpoch >= options.EarlyStoppingPatience)
+            bool stop = epoch - bestEpoch >= options.EarlyStoppingPatience;
+            if (checkpoints is not null && checkpoints.IsDue(epoch, stop || epoch == options.Epochs || cancellation.IsCancellationRequested))
             {
-                stoppedEarly = epoch < options.Epochs;
-                break;
+                var state = new TrainerState(TrainingCheckpoint.FormatVersion, seed, epoch, bestEpoch, bestMetric,
+                                             optimizer.ParamGroups.First().LearningRate, scheduler.Best, scheduler.BadEpochs, history.ToArray());
+                TrainingCheckpoint.Save(checkpoints.Path, state, objective, optimizer, best);
+                savedEpoch = epoch;
             }
+            progress?.Report(record);
+            stoppedEarly = stop && epoch < options.Epochs;
         }
         best.Restore();
         best.Dispose();
@@ -67,8 +84,23 @@ public sealed class SupervisedTrainer(TrainingOptions options)
         return new TrainingResult(history, bestEpoch, stoppedEarly);
     }
 
+    /// <summary>The batch order of one epoch: a generator seeded by (seed, epoch) through SplitMix64, so that no state
+    /// carries over between epochs and neighbouring seeds do not share epochs' orders.</summary>
+    private static Random EpochOrder(int seed, int epoch)
+    {
+        ulong z = ((ulong)(uint)seed << 32 | (uint)epoch) + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return new Random((int)((z ^ (z >> 31)) & int.MaxValue));
+    }
+
+    private static void SetLearningRate(optim.Optimizer optimizer, double learningRate)
+    {
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+    }
+
     private (double Loss, IReadOnlyDictionary<string, double> Terms) RunEpoch(ITrainingObjective objective, optim.Optimizer optimizer,
-                                                                              TabularSplit train, Random rng, int epoch)
+                                                                              TabularSplit train, Random rng, int epoch, int savedEpoch)
     {
         objective.SetTraining(true);
         double total = 0;
@@ -79,22 +111,27 @@ public sealed class SupervisedTrainer(TrainingOptions options)
             using var scope = NewDisposeScope();
             var step = objective.Loss(train.Rows(positions));
             double value = step.Total.item<float>();
-            if (!double.IsFinite(value))
-                throw new InvalidOperationException(
-                    $"The training loss became {value} at epoch {epoch}, batch {batches + 1} " +
-                    $"(terms: {string.Join(", ", step.Terms.Select(t => $"{t.Key}={t.Value.item<float>()}"))}). " +
-                    "Lower the learning rate or check the inputs for extreme values.");
+            var terms = step.Terms.ToDictionary(t => t.Key, t => (double)t.Value.item<float>());
+            if (!double.IsFinite(value) || terms.Values.Any(v => !double.IsFinite(v)))
+                throw new NonFiniteLossException(epoch, batches + 1, value, terms, Kept(savedEpoch));
             optimizer.zero_grad();
             step.Total.backward();
             optimizer.step();
             total += value;
-            foreach (var (name, term) in step.Terms) sums[name] = sums.GetValueOrDefault(name) + term.item<float>();
+            foreach (var (name, term) in terms) sums[name] = sums.GetValueOrDefault(name) + term;
             batches++;
         }
         if (batches == 0)
             throw new InvalidOperationException($"The training split has {train.Count} rows: not enough for one batch of at least 2 rows.");
         return (total / batches, sums.ToDictionary(kv => kv.Key, kv => kv.Value / batches));
     }
+
+    private string Kept(int savedEpoch) => (checkpoints, savedEpoch) switch
+    {
+        (null, _) => "No checkpoint is kept (pass CheckpointOptions to keep one).",
+        (_, 0) => $"No epoch had completed, so no checkpoint was written to '{checkpoints.Path}'.",
+        _ => $"The last good checkpoint (epoch {savedEpoch}) is kept at '{checkpoints.Path}'.",
+    };
 
     private static ClassifierEvaluation Evaluate(ITrainingObjective objective, TabularSplit validation)
     {

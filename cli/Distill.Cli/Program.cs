@@ -1,0 +1,1 @@
+return Distill.Cli.DistillCommandLine.Run(args, Console.Out, Console.Error);
