@@ -25,6 +25,7 @@ public static class DistillCommandLine
             new VersionOption(),
             TrainTeacherCommand.Create(console),
             DistillCommand.Create(console),
+            DataCommand.Create(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

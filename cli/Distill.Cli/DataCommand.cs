@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Distill.Data.Ecg;
+using Spectre.Console;
+
+namespace Distill.Cli;
+
+/// <summary><c>distill data mitbih [--download]</c>: says which MIT-BIH data the library will use, and fetches the full database.</summary>
+public static class DataCommand
+{
+    /// <summary>Builds the <c>data</c> command with its <c>mitbih</c> subcommand.</summary>
+    public static Command Create(IAnsiConsole console)
+    {
+        var download = new Option<bool>("--download")
+        {
+            Description = "Download the 48 records (.hea, .dat, .atr) into the cache folder: files already present and verified " +
+                          "are skipped, partial files resume, checksums are verified.",
+        };
+        var cache = new Option<DirectoryInfo>("--cache")
+        {
+            Description = $"Cache folder of the full database (default ${MitBih.CacheVariable}, else ~/.cache/distill/mitdb).",
+            DefaultValueFactory = _ => new DirectoryInfo(MitBih.DefaultCacheFolder),
+        };
+        var baseUrl = new Option<Uri>("--base-url")
+        {
+            Description = "Where the record files are served (default PhysioNet's mitdb 1.0.0; a mirror or a local server also works).",
+            DefaultValueFactory = _ => MitBih.PhysioNetBase,
+        };
+        var mitbih = new Command("mitbih", "Show which MIT-BIH data is used (full database or the embedded record 100); with --download, fetch it.")
+        {
+            download, cache, baseUrl,
+        };
+        mitbih.SetAction(parse => Failures.Guard(console, () =>
+        {
+            string folder = parse.GetValue(cache)!.FullName;
+            if (parse.GetValue(download))
+            {
+                var options = new MitBihDownloadOptions(folder) { BaseUrl = parse.GetValue(baseUrl)! };
+                var progress = new Progress(console);
+                var report = new MitBihDownloader().DownloadAsync(options, progress).GetAwaiter().GetResult();
+                console.MarkupLine($"downloaded {report.Downloaded.Count} record(s), {report.AlreadyPresent.Count} already present and verified.");
+            }
+            console.WriteLine(MitBihSource.Locate(folder).Description);
+            return ExitCode.Success;
+        }));
+        return new Command("data", "Data sets the experiments use.") { mitbih };
+    }
+
+    /// <summary>One line per finished record (the console is a log, not a live display).</summary>
+    private sealed class Progress(IAnsiConsole console) : IProgress<MitBihDownloadProgress>
+    {
+        public void Report(MitBihDownloadProgress value)
+        {
+            if (value.File is null || value.BytesReceived == value.TotalBytes)
+                console.WriteLine($"[{value.RecordsDone}/{value.RecordsTotal}] {value.File ?? value.Record + " (already present)"}");
+        }
+    }
+}

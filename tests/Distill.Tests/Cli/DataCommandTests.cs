@@ -1,0 +1,38 @@
+using Distill.Cli;
+using Distill.Data;
+using Distill.Tests.Data.Ecg;
+
+namespace Distill.Tests.Cli;
+
+public class DataCommandTests
+{
+    private static (int Code, string Output) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = DistillCommandLine.Run(args, output, error);
+        return (code, output + error.ToString());
+    }
+
+    [Fact]
+    public void WithoutTheFullDatabaseItSaysTheEmbeddedRecordIsUsed()
+    {
+        using var empty = new TempFolder();
+        var (code, output) = Run("data", "mitbih", "--cache", empty.Path);
+        Assert.Equal(0, code);
+        Assert.Contains("Embedded MIT-BIH record 100 only", output);
+    }
+
+    [Fact]
+    public void DownloadFetchesFromTheServerAndReportsAMissingRecordAsBadData()
+    {
+        // A loopback server holding only record 100: the download fetches it, then fails clearly on record 101.
+        var files = new[] { "hea", "dat", "atr" }.ToDictionary(e => $"100.{e}", e => File.ReadAllBytes(ProjectData.File("mitdb", $"100.{e}")));
+        using var server = new LoopbackFileServer(files);
+        using var cache = new TempFolder();
+        var (code, output) = Run("data", "mitbih", "--download", "--cache", cache.Path, "--base-url", server.BaseUrl.ToString());
+        Assert.Equal(3, code);
+        Assert.Contains("101", output);
+        Assert.Equal(File.ReadAllBytes(ProjectData.File("mitdb", "100.dat")), File.ReadAllBytes(cache.File("100.dat")));
+    }
+}
