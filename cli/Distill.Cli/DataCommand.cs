@@ -20,11 +20,17 @@ public static class DataCommand
             Description = $"Cache folder of the full database (default ${MitBih.CacheVariable}, else ~/.cache/distill/mitdb).",
             DefaultValueFactory = _ => new DirectoryInfo(MitBih.DefaultCacheFolder),
         };
-        var baseUrl = new Option<Uri>("--base-url")
+        var baseUrl = new Option<string>("--base-url")
         {
             Description = "Where the record files are served (default PhysioNet's mitdb 1.0.0; a mirror or a local server also works).",
-            DefaultValueFactory = _ => MitBih.PhysioNetBase,
+            DefaultValueFactory = _ => MitBih.PhysioNetBase.ToString(),
         };
+        baseUrl.Validators.Add(r =>
+        {
+            string url = r.GetValueOrDefault<string>() ?? "";
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                r.AddError($"--base-url must be an absolute http(s) address ending in '/', got '{url}'.");
+        });
         var mitbih = new Command("mitbih", "Show which MIT-BIH data is used (full database or the embedded record 100); with --download, fetch it.")
         {
             download, cache, baseUrl,
@@ -34,7 +40,7 @@ public static class DataCommand
             string folder = parse.GetValue(cache)!.FullName;
             if (parse.GetValue(download))
             {
-                var options = new MitBihDownloadOptions(folder) { BaseUrl = parse.GetValue(baseUrl)! };
+                var options = new MitBihDownloadOptions(folder) { BaseUrl = new Uri(parse.GetValue(baseUrl)!) };
                 var progress = new Progress(console);
                 var report = new MitBihDownloader().DownloadAsync(options, progress).GetAwaiter().GetResult();
                 console.MarkupLine($"downloaded {report.Downloaded.Count} record(s), {report.AlreadyPresent.Count} already present and verified.");

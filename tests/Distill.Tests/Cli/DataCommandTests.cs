@@ -31,8 +31,16 @@ public class DataCommandTests
         using var server = new LoopbackFileServer(files);
         using var cache = new TempFolder();
         var (code, output) = Run("data", "mitbih", "--download", "--cache", cache.Path, "--base-url", server.BaseUrl.ToString());
-        Assert.Equal(3, code);
+        Assert.True(code == 3, output);
         Assert.Contains("101", output);
         Assert.Equal(File.ReadAllBytes(ProjectData.File("mitdb", "100.dat")), File.ReadAllBytes(cache.File("100.dat")));
+    }
+
+    [Fact]
+    public void ABadBaseUrlIsBadUsage()
+    {
+        var (code, output) = Run("data", "mitbih", "--download", "--base-url", "not a url");
+        Assert.Equal(2, code);
+        Assert.Contains("--base-url must be an absolute http(s) address", output);
     }
 }
