@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,7 +17,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>, IFeatureModel
     private readonly ModuleList<MlpBlock> blocks;
     private readonly Linear classifier;
 
-    /// <summary>Creates an MLP; <paramref name="widths"/> is <c>[inputs, hidden1, ..., hiddenK]</c>.</summary>
+    /// <summary>Creates an MLP on <see cref="DistillDevice.Current"/>; <paramref name="widths"/> is <c>[inputs, hidden1, ..., hiddenK]</c>.</summary>
     /// <param name="widths">Input width followed by each hidden block's width (at least one hidden block).</param>
     /// <param name="outputs">Number of output logits: 1 for binary tasks, the class count otherwise.</param>
     /// <param name="name">Module name.</param>
@@ -36,6 +37,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>, IFeatureModel
             nn.init.xavier_normal_(classifier.weight);
             nn.init.zeros_(classifier.bias);
         }
+        this.to(DistillDevice.Current);
     }
 
     /// <summary>Input width followed by the hidden widths.</summary>
