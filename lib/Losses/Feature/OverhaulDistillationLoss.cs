@@ -71,10 +71,8 @@ public sealed class OverhaulDistillationLoss : nn.Module, IDistillationLoss
         FeatureLossGuard.Check(Display, _pair, student, teacher, sameRank: true);
         FeatureLossGuard.CheckChannels(Display, _pair, "student", student, connector.in_features);
         FeatureLossGuard.CheckChannels(Display, _pair, "teacher", teacher, margins.shape[0]);
-        if (student.dim() == 3 && student.shape[2] != teacher.shape[2])
-            throw new ArgumentException(
-                $"{Display}: student {FeatureLossGuard.Shape(student)} and teacher {FeatureLossGuard.Shape(teacher)} have different lengths; " +
-                "the kernel-1 connector keeps the length, so pair layers with the same length.");
+        FeatureLossGuard.CheckSameLength(Display, _pair, student, teacher,
+            "the kernel-1 connector keeps the length, so pair layers with the same length.");
 
         Tensor connected = Connect(student);                                            // [B, Ct] or [B, Ct, L]
         Tensor margin = student.dim() == 2 ? margins.unsqueeze(0) : margins.view(1, -1, 1);
@@ -84,12 +82,5 @@ public sealed class OverhaulDistillationLoss : nn.Module, IDistillationLoss
         return (distance.sum() * (_scale / student.shape[0])).MoveToOuterDisposeScope();
     }
 
-    private Tensor Connect(Tensor student)
-    {
-        // A kernel-1 Conv1d is the same linear map at every position: apply the Linear over the channel axis.
-        Tensor mapped = student.dim() == 2
-            ? connector.forward(student)
-            : connector.forward(student.transpose(1, 2)).transpose(1, 2);
-        return connectorNorm.forward(mapped);
-    }
+    private Tensor Connect(Tensor student) => connectorNorm.forward(PointwiseLinear.Apply(connector, student));
 }
