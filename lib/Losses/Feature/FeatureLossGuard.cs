@@ -71,6 +71,25 @@ internal static class FeatureLossGuard
                 $"but the loss was built for {expected}. Construct it with the channel counts of the layers it distils.");
     }
 
+    /// <summary>Checks a pair whose student feature a kernel-1 map (regressor, connector) carries onto the teacher's, position by position.</summary>
+    /// <remarks>Both features finite, in the same layout, with the map's channel counts and, for [B, C, L], the same length.</remarks>
+    /// <param name="loss">The loss's display name.</param>
+    /// <param name="pair">The layer pair the features came from.</param>
+    /// <param name="student">The student's feature, the map's input.</param>
+    /// <param name="teacher">The teacher's feature, compared with the map's output.</param>
+    /// <param name="studentChannels">The map's input channels.</param>
+    /// <param name="teacherChannels">The map's output channels.</param>
+    /// <param name="part">What the map is called in the paper, for example "regressor".</param>
+    public static void CheckPointwise(string loss, LayerPair pair, Tensor student, Tensor teacher,
+        long studentChannels, long teacherChannels, string part)
+    {
+        Check(loss, pair, student, teacher, sameRank: true);
+        CheckChannels(loss, pair, "student", student, studentChannels);
+        CheckChannels(loss, pair, "teacher", teacher, teacherChannels);
+        CheckSameLength(loss, pair, student, teacher,
+            $"the kernel-1 {part} keeps the length, so pair layers with the same length or pool one of them first.");
+    }
+
     /// <summary>Checks that two [B, C, L] features have the same length L; [B, C] features have no length and pass.</summary>
     /// <param name="loss">The loss's display name.</param>
     /// <param name="pair">The layer pair the features came from.</param>

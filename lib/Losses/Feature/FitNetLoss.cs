@@ -69,11 +69,7 @@ public sealed class FitNetLoss : nn.Module, IDistillationLoss
         using var scope = NewDisposeScope();
         Tensor guided = _pair.SelectStudent(context.Student.Features);
         Tensor hint = _pair.SelectTeacher(context.Teacher.Features).detach();
-        FeatureLossGuard.Check(Display, _pair, guided, hint, sameRank: true);
-        FeatureLossGuard.CheckChannels(Display, _pair, "student", guided, regressor.in_features);
-        FeatureLossGuard.CheckChannels(Display, _pair, "teacher", hint, regressor.out_features);
-        FeatureLossGuard.CheckSameLength(Display, _pair, guided, hint,
-            "the kernel-1 regressor keeps the length, so pair layers with the same length or pool one of them first.");
+        FeatureLossGuard.CheckPointwise(Display, _pair, guided, hint, regressor.in_features, regressor.out_features, "regressor");
 
         Tensor regressed = Regress(guided);                    // [B, Ct] or [B, Ct, L]
         return nn.functional.mse_loss(regressed, hint).MoveToOuterDisposeScope();

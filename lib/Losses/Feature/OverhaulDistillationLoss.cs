@@ -68,11 +68,7 @@ public sealed class OverhaulDistillationLoss : nn.Module, IDistillationLoss
         using var scope = NewDisposeScope();
         Tensor student = _pair.SelectStudent(context.Student.PreActivations);
         Tensor teacher = _pair.SelectTeacher(context.Teacher.PreActivations).detach();
-        FeatureLossGuard.Check(Display, _pair, student, teacher, sameRank: true);
-        FeatureLossGuard.CheckChannels(Display, _pair, "student", student, connector.in_features);
-        FeatureLossGuard.CheckChannels(Display, _pair, "teacher", teacher, margins.shape[0]);
-        FeatureLossGuard.CheckSameLength(Display, _pair, student, teacher,
-            "the kernel-1 connector keeps the length, so pair layers with the same length.");
+        FeatureLossGuard.CheckPointwise(Display, _pair, student, teacher, connector.in_features, margins.shape[0], "connector");
 
         Tensor connected = Connect(student);                                            // [B, Ct] or [B, Ct, L]
         Tensor margin = student.dim() == 2 ? margins.unsqueeze(0) : margins.view(1, -1, 1);
