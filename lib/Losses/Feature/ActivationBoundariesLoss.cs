@@ -79,15 +79,12 @@ public sealed class ActivationBoundariesLoss : Module<Tensor, Tensor, Tensor>, I
     public override Tensor forward(Tensor student, Tensor teacher)
     {
         using var scope = NewDisposeScope();
-        var s = AsSequence(student, "student", StudentChannels);           // [B, Cs, L]
-        var t = AsSequence(teacher.detach(), "teacher", TeacherChannels);  // [B, Ct, L]
-        if (s.shape[0] != t.shape[0])
-            throw new ArgumentException(
-                $"ab: student and teacher batch sizes differ ({s.shape[0]} vs {t.shape[0]}) for pair {Pair}. Feed both networks the same rows of the same batch.");
-        if (s.shape[2] != t.shape[2])
-            throw new ArgumentException(
-                $"ab: student length {s.shape[2]} differs from teacher length {t.shape[2]} for pair {Pair}; activation boundaries are compared " +
-                "neuron by neuron. Pair layers of equal length.");
+        FeatureLossGuard.Check(Name, Pair, student, teacher, sameRank: false);
+        CheckChannels(student, "student", StudentChannels);
+        CheckChannels(teacher, "teacher", TeacherChannels);
+        var s = FeatureLossGuard.AsSequence(student);                      // [B, Cs, L]
+        var t = FeatureLossGuard.AsSequence(teacher.detach());             // [B, Ct, L]
+        FeatureLossGuard.CheckSameLength(Name, Pair, s, t, "activation boundaries are compared neuron by neuron. Pair layers of equal length.");
 
         var connected = connector.call(s);                                 // r(S): [B, Ct, L]
         var active = (t > 0).to(connected.dtype);                          // ρ(T)
@@ -96,17 +93,11 @@ public sealed class ActivationBoundariesLoss : Module<Tensor, Tensor, Tensor>, I
         return hinge.sum([1, 2]).mean().MoveToOuterDisposeScope();
     }
 
-    private Tensor AsSequence(Tensor feature, string side, int channels)
+    private void CheckChannels(Tensor feature, string side, int channels)
     {
-        if (feature.dim() != 2 && feature.dim() != 3)
-            throw new ArgumentException(
-                $"ab: the {side} pre-activation of pair {Pair} has shape [{string.Join(", ", feature.shape)}]; AB takes [B, C] or [B, C, L]. Reshape it first.");
         if (feature.shape[1] != channels)
             throw new ArgumentException(
-                $"ab: the {side} pre-activation of pair {Pair} has {feature.shape[1]} channels but the loss was built for {channels}. " +
+                $"ab: {FeatureLossGuard.Subject(Pair, side)} has {feature.shape[1]} channels but the loss was built for {channels}. " +
                 "Construct the loss with the channel counts of the layers it distils.");
-        if (isnan(feature).any().item<bool>())
-            throw new ArgumentException($"ab: the {side} pre-activation of pair {Pair} contains NaN. Check the inputs and the learning rate of the {side}.");
-        return feature.dim() == 2 ? feature.unsqueeze(-1) : feature;
     }
 }

@@ -77,9 +77,7 @@ public sealed class AttentionTransferLoss : IDistillationLoss
 
     private Tensor PairLoss(Tensor student, Tensor teacher)
     {
-        long ls = student.shape[2], lt = teacher.shape[2];
-        if (ls > lt) student = nn.functional.adaptive_avg_pool1d(student, lt);
-        else if (lt > ls) teacher = nn.functional.adaptive_avg_pool1d(teacher, ls);
+        (student, teacher) = FeatureLossGuard.PoolToShorter(student, teacher);
         return (AttentionMap(student) - AttentionMap(teacher)).pow(2).mean();
     }
 }

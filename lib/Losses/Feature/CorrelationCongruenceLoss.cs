@@ -79,11 +79,9 @@ public sealed class CorrelationCongruenceLoss : Module<Tensor, Tensor, Tensor>, 
     public override Tensor forward(Tensor student, Tensor teacher)
     {
         using var scope = NewDisposeScope();
+        FeatureLossGuard.Check(Name, Pair, student, teacher, sameRank: false);
         var s = Flatten(student, "student", StudentDim);           // [B, Ds]
         var t = Flatten(teacher.detach(), "teacher", TeacherDim);  // [B, Dt]
-        if (s.shape[0] != t.shape[0])
-            throw new ArgumentException(
-                $"cc: student and teacher batch sizes differ ({s.shape[0]} vs {t.shape[0]}) for pair {Pair}. Feed both networks the same rows of the same batch.");
         var correlationStudent = Correlation(F.normalize(embedStudent.call(s), p: 2, dim: 1));  // [B, B]
         var correlationTeacher = Correlation(F.normalize(embedTeacher.call(t), p: 2, dim: 1));  // [B, B]
         return (correlationTeacher - correlationStudent).pow(2).mean().MoveToOuterDisposeScope();
@@ -106,16 +104,11 @@ public sealed class CorrelationCongruenceLoss : Module<Tensor, Tensor, Tensor>, 
 
     private Tensor Flatten(Tensor feature, string side, int width)
     {
-        if (feature.dim() != 2 && feature.dim() != 3)
-            throw new ArgumentException(
-                $"cc: the {side} feature of pair {Pair} has shape [{string.Join(", ", feature.shape)}]; CC takes [B, C] or [B, C, L]. Reshape it first.");
-        var flat = feature.flatten(1);
+        var flat = FeatureLossGuard.Flatten(feature);
         if (flat.shape[1] != width)
             throw new ArgumentException(
-                $"cc: the {side} feature of pair {Pair} has shape [{string.Join(", ", feature.shape)}] ({flat.shape[1]} values per sample) " +
+                $"cc: {FeatureLossGuard.Subject(Pair, side)} has shape {FeatureLossGuard.Shape(feature)} ({flat.shape[1]} values per sample) " +
                 $"but the loss was built for {width}. Construct the loss with the flattened width (C, or C·L) of the layers it distils.");
-        if (isnan(flat).any().item<bool>())
-            throw new ArgumentException($"cc: the {side} feature of pair {Pair} contains NaN. Check the inputs and the learning rate of the {side}.");
         return flat;
     }
 }

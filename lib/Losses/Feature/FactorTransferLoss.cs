@@ -67,19 +67,13 @@ public sealed class FactorTransferLoss : nn.Module<Tensor, Tensor, Tensor>, IDis
     public override Tensor forward(Tensor student, Tensor teacher)
     {
         using var scope = NewDisposeScope();
-        if (student.dim() >= 1 && teacher.dim() >= 1 && student.shape[0] != teacher.shape[0])
-            throw new ArgumentException(
-                $"ft: student and teacher batch sizes differ ({student.shape[0]} vs {teacher.shape[0]}) for pair {Pair}. Feed both networks the same rows of the same batch.");
+        FeatureLossGuard.Check(Name, Pair, student, teacher, sameRank: false);
         var factorStudent = translator.call(student);             // F_S: [B, K] or [B, K, Ls]
         Tensor factorTeacher;                                     // F_T: [B, K] or [B, K, Lt]
         paraphraser.eval();
         using (no_grad()) factorTeacher = paraphraser.Encode(teacher.detach());
         if (factorStudent.dim() == 3)
-        {
-            long ls = factorStudent.shape[2], lt = factorTeacher.shape[2];
-            if (ls > lt) factorStudent = F.adaptive_avg_pool1d(factorStudent, lt);
-            else if (lt > ls) factorTeacher = F.adaptive_avg_pool1d(factorTeacher, ls);
-        }
+            (factorStudent, factorTeacher) = FeatureLossGuard.PoolToShorter(factorStudent, factorTeacher);
         var normalisedStudent = F.normalize(factorStudent.flatten(1), p: 2, dim: 1);
         var normalisedTeacher = F.normalize(factorTeacher.flatten(1), p: 2, dim: 1);
         return (normalisedStudent - normalisedTeacher).abs().mean().MoveToOuterDisposeScope();
@@ -89,7 +83,7 @@ public sealed class FactorTransferLoss : nn.Module<Tensor, Tensor, Tensor>, IDis
 /// <summary>Shape checks shared by the paraphraser and the translator.</summary>
 internal static class FactorTransferLayouts
 {
-    /// <summary>Throws a clear error unless the feature has the layout's rank, the expected channels and no NaN.</summary>
+    /// <summary>Throws a clear error unless the feature has the layout's rank, the expected channels and only finite values.</summary>
     public static void Check(Tensor feature, FactorTransferLayout layout, int channels, string what)
     {
         int rank = layout switch
@@ -98,7 +92,7 @@ internal static class FactorTransferLayouts
             FactorTransferLayout.Sequence => 3,
             _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "ft: unknown factor transfer layout."),
         };
-        string shape = $"[{string.Join(", ", feature.shape)}]";
+        string shape = FeatureLossGuard.Shape(feature);
         if (feature.dim() != rank)
             throw new ArgumentException(
                 $"ft: the {what} has shape {shape} but the {layout} layout takes {(rank == 2 ? "[B, C]" : "[B, C, L]")} features. " +
@@ -108,7 +102,6 @@ internal static class FactorTransferLayouts
             throw new ArgumentException(
                 $"ft: the {what} has shape {shape} ({feature.shape[1]} channels) but the module was built for {channels}. " +
                 "Construct it with the channel count of the layer it reads.");
-        if (isnan(feature).any().item<bool>())
-            throw new ArgumentException($"ft: the {what} contains NaN. Check the inputs and the learning rate.");
+        FeatureLossGuard.CheckFinite("ft", $"the {what}", feature);
     }
 }

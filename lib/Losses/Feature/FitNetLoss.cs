@@ -69,13 +69,7 @@ public sealed class FitNetLoss : nn.Module, IDistillationLoss
         using var scope = NewDisposeScope();
         Tensor guided = _pair.SelectStudent(context.Student.Features);
         Tensor hint = _pair.SelectTeacher(context.Teacher.Features).detach();
-        FeatureLossGuard.Check(Display, _pair, guided, hint, sameRank: true);
-        FeatureLossGuard.CheckChannels(Display, _pair, "student", guided, regressor.in_features);
-        FeatureLossGuard.CheckChannels(Display, _pair, "teacher", hint, regressor.out_features);
-        if (guided.dim() == 3 && guided.shape[2] != hint.shape[2])
-            throw new ArgumentException(
-                $"{Display}: student {FeatureLossGuard.Shape(guided)} and teacher {FeatureLossGuard.Shape(hint)} have different lengths; " +
-                "the kernel-1 regressor keeps the length, so pair layers with the same length or pool one of them first.");
+        FeatureLossGuard.CheckPointwise(Display, _pair, guided, hint, regressor.in_features, regressor.out_features, "regressor");
 
         Tensor regressed = Regress(guided);                    // [B, Ct] or [B, Ct, L]
         return nn.functional.mse_loss(regressed, hint).MoveToOuterDisposeScope();
@@ -83,10 +77,7 @@ public sealed class FitNetLoss : nn.Module, IDistillationLoss
 
     private Tensor Regress(Tensor guided)
     {
-        // A kernel-1 Conv1d is the same linear map at every position: apply the Linear over the channel axis.
-        Tensor mapped = guided.dim() == 2
-            ? regressor.forward(guided)                                         // [B, Ct]
-            : regressor.forward(guided.transpose(1, 2)).transpose(1, 2);        // [B, Ct, L]
+        Tensor mapped = PointwiseLinear.Apply(regressor, guided);              // [B, Ct] or [B, Ct, L]
         return _form switch
         {
             HintRegressor.Linear => mapped,

@@ -46,13 +46,12 @@ public sealed class FlowOfSolutionProcedureLoss : IDistillationLoss
                 $"student layers {first.Student} and {second.Student}");
             var teacher = FspMatrix(first.SelectTeacher(context.Teacher.Features).detach(), second.SelectTeacher(context.Teacher.Features).detach(),
                 $"teacher layers {first.Teacher} and {second.Teacher}");
-            if (student.shape[0] != teacher.shape[0])
-                throw new ArgumentException(
-                    $"fsp: student and teacher batch sizes differ ({student.shape[0]} vs {teacher.shape[0]}). Feed both networks the same rows of the same batch.");
+            FeatureLossGuard.CheckBatch(Name, $"student layers {first.Student} and {second.Student}, teacher layers {first.Teacher} and {second.Teacher}",
+                first.SelectStudent(context.Student.Features), first.SelectTeacher(context.Teacher.Features));
             if (!student.shape.SequenceEqual(teacher.shape))
                 throw new ArgumentException(
-                    $"fsp: the student's FSP matrix between layers {first.Student} and {second.Student} is [{string.Join(", ", student.shape)}] " +
-                    $"but the teacher's between layers {first.Teacher} and {second.Teacher} is [{string.Join(", ", teacher.shape)}]. " +
+                    $"fsp: the student's FSP matrix between layers {first.Student} and {second.Student} is {FeatureLossGuard.Shape(student)} " +
+                    $"but the teacher's between layers {first.Teacher} and {second.Teacher} is {FeatureLossGuard.Shape(teacher)}. " +
                     "FSP needs equal channel counts in paired layers: pair layers of equal width or use a loss with a regressor (FitNet, VID).");
             var term = (student - teacher).pow(2).sum([1, 2]).mean();
             total = total is null ? term : total + term;
@@ -79,11 +78,8 @@ public sealed class FlowOfSolutionProcedureLoss : IDistillationLoss
 
     private static Tensor AsSequence(Tensor feature, string what)
     {
-        if (feature.dim() != 2 && feature.dim() != 3)
-            throw new ArgumentException(
-                $"fsp: a feature of {what} has shape [{string.Join(", ", feature.shape)}]; feature losses take [B, C] or [B, C, L]. Reshape it first.");
-        if (isnan(feature).any().item<bool>())
-            throw new ArgumentException($"fsp: a feature of {what} contains NaN. Check the inputs and the learning rate.");
-        return feature.dim() == 2 ? feature.unsqueeze(-1) : feature;
+        FeatureLossGuard.CheckRank("fsp", $"a feature of {what}", feature);
+        FeatureLossGuard.CheckFinite("fsp", $"a feature of {what}", feature);
+        return FeatureLossGuard.AsSequence(feature);
     }
 }

@@ -19,6 +19,8 @@ namespace Distill.Losses.Feature;
 /// </remarks>
 public sealed class NeuronSelectivityTransferLoss : IDistillationLoss
 {
+    private const string Display = "nst";
+
     /// <summary>Creates the loss over the given layer pairs (the last block of both networks when none are given).</summary>
     /// <param name="pairs">Student/teacher feature pairs; the loss is the sum over pairs.</param>
     public NeuronSelectivityTransferLoss(params LayerPair[] pairs)
@@ -27,7 +29,7 @@ public sealed class NeuronSelectivityTransferLoss : IDistillationLoss
     }
 
     /// <inheritdoc />
-    public string Name => "nst";
+    public string Name => Display;
 
     /// <summary>The distilled layer pairs.</summary>
     public IReadOnlyList<LayerPair> Pairs { get; }
@@ -51,13 +53,11 @@ public sealed class NeuronSelectivityTransferLoss : IDistillationLoss
     /// <param name="pair">The pair these features come from, named in error messages.</param>
     public static Tensor Mmd(Tensor student, Tensor teacher, LayerPair pair)
     {
-        Validate(student, teacher, pair);
         using var scope = NewDisposeScope();
-        var s = student;                          // [B, Cs, Ls]
-        var t = teacher.detach();                 // [B, Ct, Lt]
-        long ls = s.shape[2], lt = t.shape[2];
-        if (ls > lt) s = F.adaptive_avg_pool1d(s, lt);
-        else if (lt > ls) t = F.adaptive_avg_pool1d(t, ls);
+        FeatureLossGuard.Check(Display, pair, student, teacher, sameRank: false);
+        RequirePositions(student, pair, "student");
+        RequirePositions(teacher, pair, "teacher");
+        var (s, t) = FeatureLossGuard.PoolToShorter(student, teacher.detach());  // [B, Cs, L], [B, Ct, L]
 
         s = F.normalize(s, p: 2, dim: 2);         // each channel's response over positions, unit norm
         t = F.normalize(t, p: 2, dim: 2);
@@ -68,26 +68,12 @@ public sealed class NeuronSelectivityTransferLoss : IDistillationLoss
     // k(x, y) = (xᵀy)² between every channel of a and every channel of b: [B, Ca, Cb].
     private static Tensor PolynomialKernel(Tensor a, Tensor b) => matmul(a, b.transpose(1, 2)).pow(2);
 
-    private static void Validate(Tensor student, Tensor teacher, LayerPair pair)
+    private static void RequirePositions(Tensor feature, LayerPair pair, string side)
     {
-        foreach (var (feature, side) in new[] { (student, "student"), (teacher, "teacher") })
-        {
-            if (feature.dim() == 2 || (feature.dim() == 3 && feature.shape[2] == 1))
-                throw new ArgumentException(
-                    $"nst: the {side} feature of pair {pair} has shape [{string.Join(", ", feature.shape)}], one position per channel. NST compares each channel's " +
-                    "response over spatial positions; with one position every normalised response is ±1 and the loss is identically 0. " +
-                    "Distil a [B, C, L] feature (a 1-D conv block) with NST, or use a loss made for vectors (RKD, PKT, SP, CC).");
-            if (feature.dim() != 3)
-                throw new ArgumentException(
-                    $"nst: the {side} feature of pair {pair} has shape [{string.Join(", ", feature.shape)}]; NST takes [B, C, L] features. " +
-                    "Reshape the feature to [B, C, L] before distilling it.");
-            if (isnan(feature).any().item<bool>())
-                throw new ArgumentException(
-                    $"nst: the {side} feature of pair {pair} contains NaN. Check the inputs and the learning rate of the {side}.");
-        }
-        if (student.shape[0] != teacher.shape[0])
+        if (feature.dim() == 2 || feature.shape[2] == 1)
             throw new ArgumentException(
-                $"nst: student and teacher batch sizes differ ({student.shape[0]} vs {teacher.shape[0]}) for pair {pair}. " +
-                "Feed both networks the same rows of the same batch.");
+                $"{Display}: {FeatureLossGuard.Subject(pair, side)} has shape {FeatureLossGuard.Shape(feature)}, one position per channel. NST compares each channel's " +
+                "response over spatial positions; with one position every normalised response is ±1 and the loss is identically 0. " +
+                "Distil a [B, C, L] feature (a 1-D conv block) with NST, or use a loss made for vectors (RKD, PKT, SP, CC).");
     }
 }

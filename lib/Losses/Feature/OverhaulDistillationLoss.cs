@@ -68,13 +68,7 @@ public sealed class OverhaulDistillationLoss : nn.Module, IDistillationLoss
         using var scope = NewDisposeScope();
         Tensor student = _pair.SelectStudent(context.Student.PreActivations);
         Tensor teacher = _pair.SelectTeacher(context.Teacher.PreActivations).detach();
-        FeatureLossGuard.Check(Display, _pair, student, teacher, sameRank: true);
-        FeatureLossGuard.CheckChannels(Display, _pair, "student", student, connector.in_features);
-        FeatureLossGuard.CheckChannels(Display, _pair, "teacher", teacher, margins.shape[0]);
-        if (student.dim() == 3 && student.shape[2] != teacher.shape[2])
-            throw new ArgumentException(
-                $"{Display}: student {FeatureLossGuard.Shape(student)} and teacher {FeatureLossGuard.Shape(teacher)} have different lengths; " +
-                "the kernel-1 connector keeps the length, so pair layers with the same length.");
+        FeatureLossGuard.CheckPointwise(Display, _pair, student, teacher, connector.in_features, margins.shape[0], "connector");
 
         Tensor connected = Connect(student);                                            // [B, Ct] or [B, Ct, L]
         Tensor margin = student.dim() == 2 ? margins.unsqueeze(0) : margins.view(1, -1, 1);
@@ -84,12 +78,5 @@ public sealed class OverhaulDistillationLoss : nn.Module, IDistillationLoss
         return (distance.sum() * (_scale / student.shape[0])).MoveToOuterDisposeScope();
     }
 
-    private Tensor Connect(Tensor student)
-    {
-        // A kernel-1 Conv1d is the same linear map at every position: apply the Linear over the channel axis.
-        Tensor mapped = student.dim() == 2
-            ? connector.forward(student)
-            : connector.forward(student.transpose(1, 2)).transpose(1, 2);
-        return connectorNorm.forward(mapped);
-    }
+    private Tensor Connect(Tensor student) => connectorNorm.forward(PointwiseLinear.Apply(connector, student));
 }

@@ -102,28 +102,17 @@ public sealed class VariationalInformationDistillationLoss : Module<Tensor, Tens
 
     private (Tensor Student, Tensor Teacher) Validate(Tensor student, Tensor teacher)
     {
-        var s = AsSequence(student, "student", StudentChannels);
-        var t = AsSequence(teacher.detach(), "teacher", TeacherChannels);
-        if (s.shape[0] != t.shape[0])
-            throw new ArgumentException(
-                $"vid: student and teacher batch sizes differ ({s.shape[0]} vs {t.shape[0]}) for pair {Pair}. Feed both networks the same rows of the same batch.");
-        long ls = s.shape[2], lt = t.shape[2];
-        if (ls > lt) s = F.adaptive_avg_pool1d(s, lt);
-        else if (lt > ls) t = F.adaptive_avg_pool1d(t, ls);
-        return (s, t);
+        FeatureLossGuard.Check(Name, Pair, student, teacher, sameRank: false);
+        CheckChannels(student, "student", StudentChannels);
+        CheckChannels(teacher, "teacher", TeacherChannels);
+        return FeatureLossGuard.PoolToShorter(FeatureLossGuard.AsSequence(student), FeatureLossGuard.AsSequence(teacher.detach()));
     }
 
-    private Tensor AsSequence(Tensor feature, string side, int channels)
+    private void CheckChannels(Tensor feature, string side, int channels)
     {
-        if (feature.dim() != 2 && feature.dim() != 3)
-            throw new ArgumentException(
-                $"vid: the {side} feature of pair {Pair} has shape [{string.Join(", ", feature.shape)}]; VID takes [B, C] or [B, C, L]. Reshape it first.");
         if (feature.shape[1] != channels)
             throw new ArgumentException(
-                $"vid: the {side} feature of pair {Pair} has {feature.shape[1]} channels but the loss was built for {channels}. " +
+                $"vid: {FeatureLossGuard.Subject(Pair, side)} has {feature.shape[1]} channels but the loss was built for {channels}. " +
                 "Construct the loss with the channel counts of the layers it distils.");
-        if (isnan(feature).any().item<bool>())
-            throw new ArgumentException($"vid: the {side} feature of pair {Pair} contains NaN. Check the inputs and the learning rate of the {side}.");
-        return feature.dim() == 2 ? feature.unsqueeze(-1) : feature;
     }
 }
