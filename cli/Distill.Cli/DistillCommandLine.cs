@@ -26,6 +26,7 @@ public static class DistillCommandLine
             TrainTeacherCommand.Create(console),
             DistillCommand.Create(console),
             DataCommand.Create(console),
+            ReproduceCommand.Create(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
