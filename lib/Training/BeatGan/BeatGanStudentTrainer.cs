@@ -90,12 +90,7 @@ public sealed class BeatGanStudentTrainer
     {
         using var scope = NewDisposeScope();
         discriminatorOptimizer.zero_grad();
-        var realLogits = discriminator.call(x); // [B]
-        Tensor fake;
-        using (no_grad()) fake = student.call(x);
-        var fakeLogits = discriminator.call(fake);
-        var errorReal = F.binary_cross_entropy_with_logits(realLogits, ones_like(realLogits));
-        var errorFake = F.binary_cross_entropy_with_logits(fakeLogits, zeros_like(fakeLogits));
+        var (errorReal, errorFake) = BeatGanAdversarialLosses.Discriminator(discriminator, student, x);
         (errorReal + errorFake).backward();
         discriminatorOptimizer.step();
         return (errorReal.item<float>(), errorFake.item<float>());
@@ -111,16 +106,10 @@ public sealed class BeatGanStudentTrainer
         var studentPass = student.ForwardFeatures(x);
         var context = new DistillationContext(studentPass, teacherPass, x);
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        SetTrainable(discriminator, false);
-        Tensor reconstructionError, adversarialError, total;
-        try
+        Tensor total = null!; // set by the backward callback
+        var (reconstructionError, adversarialError) = BeatGanAdversarialLosses.Generator(discriminator, studentPass.Output, x, (rec, adv) =>
         {
-            var fakeFeatures = discriminator.ForwardFeatures(studentPass.Output).Features[^1]; // [B, 16 ndf, L/32]
-            Tensor realFeatures;
-            using (no_grad()) realFeatures = discriminator.ForwardFeatures(x).Features[^1];
-            reconstructionError = F.mse_loss(studentPass.Output, x);
-            adversarialError = F.mse_loss(fakeFeatures, realFeatures);
-            total = reconstructionError + options.AdversarialWeight * adversarialError;
+            total = rec + options.AdversarialWeight * adv;
             foreach (var term in terms)
             {
                 var value = term.Loss.Compute(context);
@@ -134,11 +123,7 @@ public sealed class BeatGanStudentTrainer
                 total = total + term.Weight * value.reshape(Array.Empty<long>());
             }
             total.backward();
-        }
-        finally
-        {
-            SetTrainable(discriminator, true);
-        }
+        });
         generatorOptimizer.step();
         return (reconstructionError.item<float>(), adversarialError.item<float>(), total.item<float>(), values);
     }
@@ -189,8 +174,4 @@ public sealed class BeatGanStudentTrainer
         return history;
     }
 
-    private static void SetTrainable(nn.Module module, bool trainable)
-    {
-        foreach (var p in module.parameters()) p.requires_grad = trainable;
-    }
 }

@@ -67,12 +67,7 @@ public sealed class BeatGanTrainer
     {
         using var scope = NewDisposeScope();
         discriminatorOptimizer.zero_grad();
-        var realLogits = discriminator.call(x); // [B]
-        Tensor fake;
-        using (no_grad()) fake = generator.call(x);
-        var fakeLogits = discriminator.call(fake);
-        var errorReal = F.binary_cross_entropy_with_logits(realLogits, ones_like(realLogits));
-        var errorFake = F.binary_cross_entropy_with_logits(fakeLogits, zeros_like(fakeLogits));
+        var (errorReal, errorFake) = BeatGanAdversarialLosses.Discriminator(discriminator, generator, x);
         (errorReal + errorFake).backward();
         discriminatorOptimizer.step();
         return (errorReal.item<float>(), errorFake.item<float>());
@@ -82,23 +77,12 @@ public sealed class BeatGanTrainer
     {
         using var scope = NewDisposeScope();
         generatorOptimizer.zero_grad();
-        var reconstruction = generator.call(x);
-        Tensor reconstructionError, adversarialError, generatorError;
-        SetTrainable(discriminator, false);
-        try
+        Tensor generatorError = null!; // set by the backward callback
+        var (reconstructionError, adversarialError) = BeatGanAdversarialLosses.Generator(discriminator, generator.call(x), x, (rec, adv) =>
         {
-            var fakeFeatures = discriminator.ForwardFeatures(reconstruction).Features[^1]; // [B, 16 ndf, L/32]
-            Tensor realFeatures;
-            using (no_grad()) realFeatures = discriminator.ForwardFeatures(x).Features[^1];
-            reconstructionError = F.mse_loss(reconstruction, x);
-            adversarialError = F.mse_loss(fakeFeatures, realFeatures);
-            generatorError = reconstructionError + options.AdversarialWeight * adversarialError;
+            generatorError = rec + options.AdversarialWeight * adv;
             generatorError.backward();
-        }
-        finally
-        {
-            SetTrainable(discriminator, true);
-        }
+        });
         generatorOptimizer.step();
         return (reconstructionError.item<float>(), adversarialError.item<float>(), generatorError.item<float>());
     }
@@ -205,8 +189,4 @@ public sealed class BeatGanTrainer
         return order;
     }
 
-    private static void SetTrainable(nn.Module module, bool trainable)
-    {
-        foreach (var p in module.parameters()) p.requires_grad = trainable;
-    }
 }
