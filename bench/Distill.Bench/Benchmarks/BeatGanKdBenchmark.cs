@@ -31,7 +31,7 @@ public sealed class BeatGanKdBenchmark : IBenchmark
         Console.WriteLine($"seeds {seeds}, teacher epochs {teacherEpochs}, student epochs {studentEpochs}, batch {config.BatchSize}, lr {config.LearningRate}; " +
                           $"device {DistillDevice.Current.type}, torch threads {get_num_threads()}, load average {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.WriteLine($"teacher {config.Teacher}\nstudent {config.Student}");
-        Console.WriteLine($"term weights: {string.Join(", ", config.Terms.Select(t => $"{t.Term} {t.Weight}"))}");
+        Console.WriteLine($"students: {string.Join("; ", config.Students)}");
 
         var data = BeatGanKdData.Load();
         var clock = Stopwatch.StartNew();

@@ -50,6 +50,8 @@ public sealed record MitBihSource(string Folder, IReadOnlyList<string> Records, 
     /// <summary>One sentence saying which data is used and how to get the full database.</summary>
     public string Description => IsFullDatabase
         ? $"Full MIT-BIH Arrhythmia Database: {Records.Count} records (paced 102, 104, 107, 217 excluded) from {Folder}."
+        : Folder != EmbeddedFolder
+        ? $"MIT-BIH records {string.Join(", ", Records)} from {Folder}."
         : $"Embedded MIT-BIH record 100 only ({Folder}); the full database was not found. " +
           $"Fetch it with MitBihDownloader into {MitBih.DefaultCacheFolder} (or set {MitBih.CacheVariable}).";
 
@@ -60,8 +62,35 @@ public sealed record MitBihSource(string Folder, IReadOnlyList<string> Records, 
         bool complete = MitBih.Records.All(r => MitBih.Extensions.All(e => File.Exists(Path.Combine(folder, $"{r}.{e}"))));
         return complete
             ? new MitBihSource(folder, MitBih.BeatGanRecords, true)
-            : new MitBihSource(Path.GetDirectoryName(ProjectData.File("mitdb", "100.hea"))!, ["100"], false);
+            : new MitBihSource(EmbeddedFolder, ["100"], false);
     }
+
+    /// <summary>Uses exactly <paramref name="records"/>: from <paramref name="cacheFolder"/> (default
+    /// <see cref="MitBih.DefaultCacheFolder"/>) when all their files are there, else record 100 from the embedded copy.</summary>
+    /// <exception cref="ArgumentException">A name is not an MIT-BIH record, or the list is empty or repeats a record.</exception>
+    /// <exception cref="FileNotFoundException">Some records are neither cached nor embedded; the message lists them and
+    /// says how to download them.</exception>
+    public static MitBihSource Require(IReadOnlyList<string> records, string? cacheFolder = null)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0) throw new ArgumentException("Name at least one MIT-BIH record (for example 100).", nameof(records));
+        var unknown = records.Where(r => !MitBih.Records.Contains(r)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"Not MIT-BIH records: {string.Join(", ", unknown)}. The database has records 100-234: {string.Join(" ", MitBih.Records)}.", nameof(records));
+        if (records.Distinct().Count() != records.Count)
+            throw new ArgumentException($"The record list repeats a record ({string.Join(", ", records)}); each beat would be counted twice.", nameof(records));
+        string folder = cacheFolder ?? MitBih.DefaultCacheFolder;
+        bool IsCached(string r) => MitBih.Extensions.All(e => File.Exists(Path.Combine(folder, $"{r}.{e}")));
+        if (records.All(IsCached)) return new MitBihSource(folder, records.ToArray(), false);
+        if (records.SequenceEqual(["100"]))
+            return new MitBihSource(EmbeddedFolder, ["100"], false);
+        var missing = records.Where(r => !IsCached(r)).ToList();
+        throw new FileNotFoundException(
+            $"MIT-BIH records {string.Join(", ", missing)} are not in {folder}. Download them with " +
+            $"'distill data mitbih --download --cache {folder}' (or MitBihDownloader), or set {MitBih.CacheVariable}; only record 100 is embedded.");
+    }
+
+    private static string EmbeddedFolder => Path.GetDirectoryName(ProjectData.File("mitdb", "100.hea"))!;
 
     /// <summary>Reads every record (verifying checksums) in record order.</summary>
     public IEnumerable<EcgRecord> ReadRecords() => Records.Select(r => EcgRecord.ReadWfdb(Folder, r));

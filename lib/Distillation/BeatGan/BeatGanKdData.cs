@@ -3,23 +3,24 @@ using static TorchSharp.torch;
 
 namespace Distill.Distillation.BeatGan;
 
-/// <summary>The split of the BeatGAN authors' demo beats used by the distillation experiments.</summary>
-/// <param name="Train">Normal beats to train on, [32, 1, 320].</param>
-/// <param name="Validation">Labelled beats for the teacher's epoch selection, 8 normal then 16 abnormal, [24, 1, 320].</param>
+/// <summary>The beats of a BeatGAN distillation experiment: normal beats to train on, labelled validation and test beats.</summary>
+/// <param name="Train">Normal beats to train on, [N, 1, 320] (lead 0, MLII, scaled per beat to [-1, 1]).</param>
+/// <param name="Validation">Labelled beats for the teacher's epoch selection (and weight tuning), [V, 1, 320].</param>
 /// <param name="ValidationLabels">0 normal, 1 abnormal, one per validation beat.</param>
-/// <param name="Test">Held-out labelled beats, 24 normal then 48 abnormal, [72, 1, 320].</param>
+/// <param name="Test">Held-out labelled beats, [T, 1, 320].</param>
 /// <param name="TestLabels">0 normal, 1 abnormal, one per test beat.</param>
+/// <param name="Description">Where the beats come from and how many of each kind, for logs and reports.</param>
 /// <remarks>
-/// Why these beats: they are real MIT-BIH beats cut and chosen by Zhou et al. (BeatGAN, IJCAI 2019) for exactly this task,
-/// half of them abnormal, so AUC, AP and F1 are well defined and not dominated by a handful of positives (record 100
-/// holds 33 APB and 1 PVC against ~2,200 normal beats), and 128 beats train and score in seconds on a CPU. The
-/// synthetic generator would give unlimited beats but its abnormal morphology is ours, not the data's. Lead 0 (MLII),
-/// scaled per beat to [-1, 1] as the authors' loader does. The split is fixed (first beats of each file), so seeds
-/// vary only the networks and the shuffling.
+/// Two sources. <see cref="Load"/>: the BeatGAN authors' 128 demo beats, real MIT-BIH beats cut and chosen by Zhou et al.
+/// (BeatGAN, IJCAI 2019) for exactly this task, half of them abnormal, so AUC, AP and F1 are well defined and not
+/// dominated by a handful of positives, and they train and score in seconds on a CPU; the split is fixed (first beats
+/// of each file), so seeds vary only the networks and the shuffling. <see cref="FromBeats"/>: the paper's protocol on
+/// segmented MIT-BIH records (<see cref="BeatGanFolds"/>: five folds of the normal beats, every abnormal beat tested,
+/// 10% of both to validation).
 /// </remarks>
-public sealed record BeatGanKdData(Tensor Train, Tensor Validation, int[] ValidationLabels, Tensor Test, int[] TestLabels)
+public sealed record BeatGanKdData(Tensor Train, Tensor Validation, int[] ValidationLabels, Tensor Test, int[] TestLabels, string Description)
 {
-    /// <summary>Loads and splits the embedded demo beats.</summary>
+    /// <summary>Loads and splits the embedded demo beats: train 32 normal; validation 8 normal + 16 abnormal; test 24 normal + 48 abnormal.</summary>
     public static BeatGanKdData Load()
     {
         var normal = BeatGanDemo.ToScaledTensor(BeatGanDemo.Normal()).narrow(1, 0, 1);     // [64, 1, 320]
@@ -29,8 +30,40 @@ public sealed record BeatGanKdData(Tensor Train, Tensor Validation, int[] Valida
         var test = cat([normal.narrow(0, 40, 24), abnormal.narrow(0, 16, 48)], 0);
         return new BeatGanKdData(
             train.contiguous().DetachFromDisposeScope(), validation.contiguous().DetachFromDisposeScope(), Labels(8, 16),
-            test.contiguous().DetachFromDisposeScope(), Labels(24, 48));
+            test.contiguous().DetachFromDisposeScope(), Labels(24, 48),
+            "BeatGAN demo beats (embedded): train 32 normal; validation 8 normal + 16 abnormal; test 24 normal + 48 abnormal");
     }
+
+    /// <summary>Fold <paramref name="fold"/> of BeatGAN's protocol over segmented MIT-BIH beats, lead 0.</summary>
+    /// <param name="beats">Beats from <see cref="MitBihSource.Segment"/> (already scaled per beat to [-1, 1]).</param>
+    /// <param name="fold">Which fifth of the normal beats is tested (0 … folds − 1).</param>
+    /// <param name="source">Where the beats come from, for <see cref="Description"/>.</param>
+    /// <param name="folds">Fold options (the paper's 5 folds and 10% validation by default).</param>
+    /// <param name="maxTrainBeats">Train on at most this many normal beats (the fold's training beats are already
+    /// shuffled, so these are a random subset); null trains on all of them, as the paper does. Validation and test beats
+    /// are never subsampled, so the reported metrics stay comparable.</param>
+    public static BeatGanKdData FromBeats(IReadOnlyList<EcgBeat> beats, int fold, string source, BeatGanFoldOptions? folds = null, int? maxTrainBeats = null)
+    {
+        ArgumentNullException.ThrowIfNull(beats);
+        if (maxTrainBeats is < 1)
+            throw new ArgumentOutOfRangeException(nameof(maxTrainBeats), maxTrainBeats, "Train on at least one beat (or pass null for all of them).");
+        var split = BeatGanFolds.Split(beats, fold, folds);
+        var train = maxTrainBeats is int cap ? split.Train.Take(cap).ToArray() : split.Train;
+        if (split.Validation.All(b => !b.Class.IsAbnormal()) || split.Test.All(b => !b.Class.IsAbnormal()))
+            throw new ArgumentException(
+                $"Fold {fold} of these beats has no abnormal validation or test beat, so AUC is undefined; use records with S, V, F or Q beats.", nameof(beats));
+        int foldCount = (folds ?? new BeatGanFoldOptions()).Folds;
+        return new BeatGanKdData(
+            EcgBeatTensors.Signals(train, 0), EcgBeatTensors.Signals(split.Validation, 0), AnomalyLabels(split.Validation),
+            EcgBeatTensors.Signals(split.Test, 0), AnomalyLabels(split.Test),
+            $"{source} Fold {fold} of {foldCount}: train {train.Count} normal{(train.Count < split.Train.Count ? $" (of {split.Train.Count})" : "")}; " +
+            $"validation {Count(split.Validation)}; test {Count(split.Test)}");
+    }
+
+    private static int[] AnomalyLabels(IReadOnlyList<EcgBeat> beats) => beats.Select(b => b.Class.IsAbnormal() ? 1 : 0).ToArray();
+
+    private static string Count(IReadOnlyList<EcgBeat> beats) =>
+        string.Join(" + ", beats.GroupBy(b => b.Class).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}"));
 
     private static int[] Labels(int normal, int abnormal) => Enumerable.Repeat(0, normal).Concat(Enumerable.Repeat(1, abnormal)).ToArray();
 }

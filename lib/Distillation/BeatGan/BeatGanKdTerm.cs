@@ -1,5 +1,6 @@
 using Distill.Distillation;
 using Distill.Losses;
+using Distill.Losses.Crd;
 using Distill.Losses.Feature;
 using Distill.Models.BeatGan;
 
@@ -18,6 +19,9 @@ public enum BeatGanKdTerm
     EncoderAttention,
     /// <summary>Attention transfer through the teacher discriminator, <see cref="DiscriminatorAttentionTransferLoss"/>.</summary>
     DiscriminatorAttention,
+    /// <summary>Contrastive representation distillation on the latent codes (<see cref="CrdLoss"/> at
+    /// <see cref="BeatGanGenerator.LatentIndex"/>, options from <see cref="BeatGanKdTerms.LatentCrdOptions"/>).</summary>
+    LatentContrastive,
     /// <summary>The lab notes' gradient-free KL on copied scores, <see cref="ConstantScoreKdLoss"/>.</summary>
     ConstantKd,
 }
@@ -29,9 +33,59 @@ public static class BeatGanKdTerms
     public static IReadOnlyList<LayerPair> EncoderPairs { get; } =
         Enumerable.Range(0, BeatGanOptions.DownsamplingBlocks).Select(k => new LayerPair(k, k)).ToArray();
 
+    /// <summary>The term's short name, the one its loss reports (<c>rec-kd</c>, <c>score-kd</c>, <c>latent</c>, <c>at</c>,
+    /// <c>d-at</c>, <c>crd</c>, <c>const-kd</c>).</summary>
+    public static string Name(BeatGanKdTerm term) => term switch
+    {
+        BeatGanKdTerm.Reconstruction => "rec-kd",
+        BeatGanKdTerm.AnomalyScore => "score-kd",
+        BeatGanKdTerm.Latent => "latent",
+        BeatGanKdTerm.EncoderAttention => "at",
+        BeatGanKdTerm.DiscriminatorAttention => "d-at",
+        BeatGanKdTerm.LatentContrastive => "crd",
+        BeatGanKdTerm.ConstantKd => "const-kd",
+        _ => throw new ArgumentOutOfRangeException(nameof(term), term, "Unknown BeatGAN distillation term."),
+    };
+
+    /// <summary>The term called <paramref name="name"/> (case-insensitive), or null.</summary>
+    public static BeatGanKdTerm? FromName(string name) =>
+        Enum.GetValues<BeatGanKdTerm>().Cast<BeatGanKdTerm?>().FirstOrDefault(t => string.Equals(Name(t!.Value), name?.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The weight a term gets unless told otherwise.</summary>
+    /// <remarks>Weights put each term's gradient on the scale of the reconstruction MSE (about 1e-2 after a few epochs):
+    /// AT maps are unit-normalised and their squared differences small (RepDistiller weights AT by 1000; 100 here), the
+    /// score KD is scaled by T² with T = 0.01 (weight 100); CRD's NCE loss is O(10) with gradients to match, so 0.01
+    /// (RepDistiller's β = 0.8 balances it against a cross-entropy of O(1), not an MSE of O(1e-2)). They were chosen once
+    /// from the terms' magnitudes, not tuned on test beats; <see cref="BeatGanKdWeightTuning"/> tunes them on validation beats.</remarks>
+    public static double DefaultWeight(BeatGanKdTerm term) => term switch
+    {
+        BeatGanKdTerm.Reconstruction or BeatGanKdTerm.Latent or BeatGanKdTerm.ConstantKd => 1.0,
+        BeatGanKdTerm.AnomalyScore or BeatGanKdTerm.EncoderAttention or BeatGanKdTerm.DiscriminatorAttention => 100.0,
+        BeatGanKdTerm.LatentContrastive => 0.01,
+        _ => throw new ArgumentOutOfRangeException(nameof(term), term, "Unknown BeatGAN distillation term."),
+    };
+
+    /// <summary>CRD options for the latent codes of a training set of <paramref name="trainBeats"/> beats.</summary>
+    /// <remarks>
+    /// Tian, Krishnan &amp; Isola, "Contrastive Representation Distillation", ICLR 2020: the paper's embedding size (128),
+    /// temperature (0.07) and memory momentum (0.5), contrasting the codes z = G_E(x) of both generators
+    /// (<see cref="BeatGanGenerator.LatentIndex"/>). Deviations, because BeatGAN trains on unlabelled normal beats:
+    /// positives are the beat itself (instance contrast, the paper's default) and negatives are uniform over the
+    /// training beats; K is the paper's 16384 capped at N − 1, so a small training set is not sampled with heavy repetition.
+    /// </remarks>
+    public static CrdOptions LatentCrdOptions(long trainBeats)
+    {
+        if (trainBeats < 2)
+            throw new ArgumentOutOfRangeException(nameof(trainBeats), trainBeats, "CRD contrasts each training beat with others: it needs at least 2 training beats.");
+        return new CrdOptions(Negatives: (int)Math.Min(16384, trainBeats - 1),
+            Layers: new LayerPair(BeatGanGenerator.LatentIndex, BeatGanGenerator.LatentIndex));
+    }
+
     /// <summary>The loss of <paramref name="term"/>; the teacher discriminator is used (and frozen) only by
-    /// <see cref="BeatGanKdTerm.DiscriminatorAttention"/>.</summary>
-    public static IDistillationLoss Create(BeatGanKdTerm term, BeatGanOptions student, BeatGanOptions teacher, BeatGanDiscriminator teacherDiscriminator)
+    /// <see cref="BeatGanKdTerm.DiscriminatorAttention"/>, the training-set size only by <see cref="BeatGanKdTerm.LatentContrastive"/>
+    /// (its memory bank holds one row per training beat; the trainer passes each batch's row indices).</summary>
+    public static IDistillationLoss Create(BeatGanKdTerm term, BeatGanOptions student, BeatGanOptions teacher, BeatGanDiscriminator teacherDiscriminator,
+        long trainBeats)
     {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(teacher);
@@ -43,6 +97,7 @@ public static class BeatGanKdTerms
             BeatGanKdTerm.Latent => new LatentDistillationLoss(student.LatentSize, teacher.LatentSize),
             BeatGanKdTerm.EncoderAttention => new AttentionTransferLoss(EncoderPairs),
             BeatGanKdTerm.DiscriminatorAttention => new DiscriminatorAttentionTransferLoss(teacherDiscriminator),
+            BeatGanKdTerm.LatentContrastive => new CrdLoss(student.LatentSize, teacher.LatentSize, trainBeats, LatentCrdOptions(trainBeats)),
             BeatGanKdTerm.ConstantKd => new ConstantScoreKdLoss(),
             _ => throw new ArgumentOutOfRangeException(nameof(term), term, "Unknown BeatGAN distillation term."),
         };

@@ -72,7 +72,10 @@ public sealed class BeatGanStudentTrainer
     public BeatGanTrainingOptions Options => options;
 
     /// <summary>One discriminator update, then one student generator update with the distillation terms, on normal beats [B, nc, L].</summary>
-    public BeatGanStudentStep TrainStep(Tensor beats)
+    /// <param name="beats">Normal beats [B, nc, L].</param>
+    /// <param name="rows">Each beat's row in the training set, int64 [B]; needed by terms with a memory bank (CRD), which
+    /// say so when it is missing. <see cref="Fit"/> passes them.</param>
+    public BeatGanStudentStep TrainStep(Tensor beats, Tensor? rows = null)
     {
         using var scope = NewDisposeScope();
         var x = beats.to(DistillDevice.Current); // [B, nc, L]
@@ -80,7 +83,7 @@ public sealed class BeatGanStudentTrainer
         discriminator.train();
         foreach (var module in terms.Select(t => t.Loss).OfType<nn.Module>()) module.train();
         var (real, fake) = UpdateDiscriminator(x);
-        var (reconstruction, adversarial, total, values) = UpdateGenerator(x);
+        var (reconstruction, adversarial, total, values) = UpdateGenerator(x, rows);
         bool reinitialise = real + fake < options.ReinitThreshold;
         if (reinitialise) discriminator.ResetParameters();
         return new BeatGanStudentStep(new BeatGanStepLosses(real, fake, reconstruction, adversarial, total, reinitialise), values);
@@ -96,7 +99,7 @@ public sealed class BeatGanStudentTrainer
         return (errorReal.item<float>(), errorFake.item<float>());
     }
 
-    private (double Reconstruction, double Adversarial, double Total, Dictionary<string, double> Terms) UpdateGenerator(Tensor x)
+    private (double Reconstruction, double Adversarial, double Total, Dictionary<string, double> Terms) UpdateGenerator(Tensor x, Tensor? rows)
     {
         using var scope = NewDisposeScope();
         generatorOptimizer.zero_grad();
@@ -104,7 +107,7 @@ public sealed class BeatGanStudentTrainer
         teacher.eval();
         using (no_grad()) teacherPass = teacher.ForwardFeatures(x);
         var studentPass = student.ForwardFeatures(x);
-        var context = new DistillationContext(studentPass, teacherPass, x);
+        var context = new DistillationContext(studentPass, teacherPass, x, rows);
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         Tensor total = null!; // set by the backward callback
         var (reconstructionError, adversarialError) = BeatGanAdversarialLosses.Generator(discriminator, studentPass.Output, x, (rec, adv) =>
@@ -159,7 +162,7 @@ public sealed class BeatGanStudentTrainer
                 using (var scope = NewDisposeScope())
                 {
                     var index = tensor(order.AsSpan(b * options.BatchSize, options.BatchSize).ToArray(), device: train.device); // [B]
-                    step = TrainStep(train.index_select(0, index));
+                    step = TrainStep(train.index_select(0, index), index);
                 }
                 sumD += step.Losses.Discriminator;
                 sumRec += step.Losses.Reconstruction;

@@ -27,13 +27,13 @@ public class BeatGanKdTermsTests
     {
         Distill.Models.FeatureOutput teacherPass;
         using (no_grad()) teacherPass = teacher.ForwardFeatures(beats);
-        return new DistillationContext(student.ForwardFeatures(beats), teacherPass, beats);
+        return new DistillationContext(student.ForwardFeatures(beats), teacherPass, beats, arange(beats.shape[0], dtype: ScalarType.Int64));
     }
 
     public static TheoryData<BeatGanKdTerm> GradientTerms =>
     [
         BeatGanKdTerm.Reconstruction, BeatGanKdTerm.AnomalyScore, BeatGanKdTerm.Latent,
-        BeatGanKdTerm.EncoderAttention, BeatGanKdTerm.DiscriminatorAttention,
+        BeatGanKdTerm.EncoderAttention, BeatGanKdTerm.DiscriminatorAttention, BeatGanKdTerm.LatentContrastive,
     ];
 
     [Theory]
@@ -42,7 +42,7 @@ public class BeatGanKdTermsTests
     {
         using var scope = NewDisposeScope();
         var (student, teacher, teacherD) = Models();
-        var loss = BeatGanKdTerms.Create(term, StudentSizes, TeacherSizes, teacherD);
+        var loss = BeatGanKdTerms.Create(term, StudentSizes, TeacherSizes, teacherD, trainBeats: 6);
         var beats = SyntheticBeats.Normal(6, 1);
         var value = loss.Compute(Context(student, teacher, beats));
 

@@ -19,8 +19,8 @@ public class BeatGanStudentTrainerTests
         var teacherD = new BeatGanDiscriminator(BeatGanKdTermsTests.TeacherSizes);
         var teacherBefore = teacher.parameters().Select(p => p.detach().clone()).ToArray();
         var student = new BeatGanGenerator(BeatGanKdTermsTests.StudentSizes);
-        var terms = new[] { BeatGanKdTerm.Reconstruction, BeatGanKdTerm.AnomalyScore, BeatGanKdTerm.Latent, BeatGanKdTerm.EncoderAttention, BeatGanKdTerm.DiscriminatorAttention }
-            .Select(t => new DistillationTerm(BeatGanKdTerms.Create(t, BeatGanKdTermsTests.StudentSizes, BeatGanKdTermsTests.TeacherSizes, teacherD), 1.0))
+        var terms = new[] { BeatGanKdTerm.Reconstruction, BeatGanKdTerm.AnomalyScore, BeatGanKdTerm.Latent, BeatGanKdTerm.EncoderAttention, BeatGanKdTerm.DiscriminatorAttention, BeatGanKdTerm.LatentContrastive }
+            .Select(t => new DistillationTerm(BeatGanKdTerms.Create(t, BeatGanKdTermsTests.StudentSizes, BeatGanKdTermsTests.TeacherSizes, teacherD, trainBeats: 16), 1.0))
             .ToArray();
         var trainer = new BeatGanStudentTrainer(student, new BeatGanDiscriminator(BeatGanKdTermsTests.StudentSizes), teacher, terms,
             new BeatGanStudentOptions(new BeatGanTrainingOptions(Epochs: 10, BatchSize: 8, LearningRate: 5e-3)));
@@ -30,7 +30,7 @@ public class BeatGanStudentTrainerTests
         Assert.Equal(10, history.Count);
         Assert.True(history[^1].Reconstruction < 0.9 * history[0].Reconstruction,
             $"reconstruction {history[0].Reconstruction} -> {history[^1].Reconstruction}");
-        Assert.Equal(["at", "d-at", "latent", "rec-kd", "score-kd"], history[^1].Terms.Keys.Order());
+        Assert.Equal(["at", "crd", "d-at", "latent", "rec-kd", "score-kd"], history[^1].Terms.Keys.Order());
         var after = teacher.parameters().ToArray();
         for (int i = 0; i < after.Length; i++) Assert.True(after[i].allclose(teacherBefore[i], rtol: 0, atol: 0), $"teacher parameter {i} changed");
     }
