@@ -24,7 +24,11 @@ public static class ReproduceCommand
                           "abnormal beat tested, 10% to validation); batch 64, Adam 1e-4. Get the records with 'distill data mitbih --download'.",
             DefaultValueFactory = _ => "embedded",
         };
-        data.AcceptOnlyFromAmong("embedded", "mitbih");
+        data.Validators.Add(r =>
+        {
+            string value = r.GetValueOrDefault<string>() ?? "";
+            if (value is not ("embedded" or "mitbih")) r.AddError($"--data must be 'embedded' or 'mitbih', got '{value}'.");
+        });
         var cache = new Option<DirectoryInfo>("--cache")
         {
             Description = $"With --data mitbih: folder holding the records (default ${MitBih.CacheVariable}, else ~/.cache/distill/mitdb).",

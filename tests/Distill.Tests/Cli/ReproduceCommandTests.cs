@@ -23,16 +23,49 @@ public sealed class ReproduceCommandTests : IDisposable
         Assert.True(code == 0, output);
         Assert.Contains("| teacher | 1 |", output);
         Assert.Contains("| student + const-kd | 1 |", output);
+        Assert.Contains("| student + crd | 1 |", output);
         string[] csv = File.ReadAllLines(Path.Combine(folder, "beatgan-runs.csv"));
-        Assert.Equal("method,seed,auc,ap,f1", csv[0]);
-        Assert.Equal(9, csv.Length); // teacher, student and six single-term students for one seed
+        Assert.Equal("data,fold,method,terms,seed,sizes,epochs,batch_size,learning_rate,train_beats,auc,ap,f1,wall_seconds", csv[0]);
+        Assert.Equal(10, csv.Length); // teacher, student and seven single-term students for one seed
+        Assert.StartsWith("embedded,0,student + crd,crd=0.01,0,\"nz 16, ngf 8, ndf 8\",1,16,", csv.Single(l => l.Contains("student + crd")));
+        Assert.Contains("\"auc\":", File.ReadAllText(Path.Combine(folder, "beatgan-runs.json")).Replace(" ", ""));
     }
 
     [Fact]
-    public void UnavailableDataIsBadUsage()
+    public void MitBihFoldProtocolRunsOnRecordHundred()
     {
-        var (code, output) = Run("reproduce", "beatgan", "--data", "mitbih");
+        var (code, output) = Run("reproduce", "beatgan", "--data", "mitbih", "--records", "100", "--folds", "0", "2", "--max-train-beats", "64",
+            "--seeds", "1", "--teacher-epochs", "1", "--student-epochs", "1", "--students", "rec-kd+crd", "--out", folder);
+        Assert.True(code == 0, output);
+        Assert.Contains("Embedded MIT-BIH record 100", output);
+        Assert.Contains("Fold 2 of 5: train 64 normal (of", output);
+        Assert.Contains("| student + rec-kd + crd | 2 |", output); // pooled over two folds
+        string[] csv = File.ReadAllLines(Path.Combine(folder, "beatgan-runs.csv"));
+        Assert.Equal(7, csv.Length);
+        Assert.Equal(3, csv.Count(l => l.StartsWith("mitbih,2,")));
+        Assert.All(csv.Skip(1), l => Assert.Contains(",64,0.0001,64,", l)); // the paper's batch and learning rate, 64 training beats
+    }
+
+    [Theory]
+    [InlineData(new[] { "--data", "ptb" }, "--data must be 'embedded' or 'mitbih', got 'ptb'")]
+    [InlineData(new[] { "--folds", "1" }, "--folds applies to --data mitbih only")]
+    [InlineData(new[] { "--data", "mitbih", "--folds", "5" }, "--folds takes distinct fold numbers 0-4")]
+    [InlineData(new[] { "--data", "mitbih", "--records", "100", "999" }, "not MIT-BIH records: 999")]
+    [InlineData(new[] { "--students", "kd" }, "Unknown BeatGAN distillation term 'kd'")]
+    [InlineData(new[] { "--lr", "0" }, "--lr must be a positive number")]
+    public void BadUsageIsExitCodeTwo(string[] args, string message)
+    {
+        var (code, output) = Run(["reproduce", "beatgan", .. args]);
         Assert.Equal(2, code);
-        Assert.Contains("only 'embedded' is wired in", output);
+        Assert.Contains(message, output);
+    }
+
+    [Fact]
+    public void MissingMitBihRecordsAreBadDataWithTheDownloadCommand()
+    {
+        var (code, output) = Run("reproduce", "beatgan", "--data", "mitbih", "--cache", folder, "--seeds", "1");
+        Assert.Equal(3, code);
+        Assert.Contains("distill data mitbih --download", output);
+        Assert.Contains("--records 100", output);
     }
 }
