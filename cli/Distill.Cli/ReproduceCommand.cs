@@ -63,7 +63,7 @@ public static class ReproduceCommand
         var maxTrain = Positive(new Option<int?>("--max-train-beats")
         {
             Description = "With --data mitbih: train on a random subset of at most N normal beats (validation and test beats are never " +
-                          "subsampled). Default: all (~60,000 on the full database; one teacher epoch is then ~1,000 steps).",
+                          "subsampled). Default: all (~65,000 on the full database; one teacher epoch is then ~1,000 steps).",
         });
         var seeds = Positive(new Option<int>("--seeds") { Description = "Number of seeds (0..N-1).", DefaultValueFactory = _ => 5 });
         var teacherEpochs = Positive(new Option<int>("--teacher-epochs") { Description = "Teacher epochs (the epoch of best validation AUC is kept).", DefaultValueFactory = _ => 20 });
