@@ -56,9 +56,10 @@ public static class PyTorchLayouts
     /// </code>
     /// The Sigmoid has no tensors: a file we write gives the authors' model probabilities, and our
     /// <see cref="Models.BeatGan.BeatGanDiscriminator.Probability"/> gives the same numbers from a file they wrote.
-    /// The key list was checked against the authors' classes and against their released
-    /// experiments/ecg/model/beatgan_folder_0_D.pkl (ndf 32), which is in PyTorch's legacy format and must be re-saved
-    /// once (see <see cref="PyTorchStateDict.Read"/>).
+    /// The key list was checked against the authors' classes written out in tools/reference/beatgan_interop.py, and
+    /// against their released experiments/ecg/model/beatgan_folder_0_D.pkl: in PyTorch's legacy format it is refused
+    /// (see <see cref="PyTorchStateDict.Read"/>); re-saved once with PyTorch 1.13 it loads into a discriminator with
+    /// the default <see cref="BeatGanOptions"/> and gives the authors' probabilities to within 1e-6.
     /// </remarks>
     public static StateDictLayout BeatGanDiscriminator(BeatGanDiscriminator discriminator)
         => new("BeatGAN discriminator (authors' Discriminator)", discriminator.state_dict().Keys.Select(key => (key, DiscriminatorKey(key))));

@@ -17,7 +17,8 @@ batch norms get non-trivial shifts, running statistics and counters, so eval mod
 
 The JSON holds both state_dicts as the bytes torch.save wrote (base64; the test project copies only *.json), the
 discriminator once more in PyTorch's legacy (pre-1.6) format, in which the authors released their trained weights,
-every key with its shape, an input batch and the eval-mode outputs of both networks.
+every key with its shape, an input batch and the eval-mode outputs of both networks. Reruns reproduce the JSON
+except the legacy file's bytes, whose storage keys are memory addresses (its tensors are the same).
 """
 import base64
 import io
