@@ -13,7 +13,7 @@ namespace Distill.Interop;
 /// it in eval mode, ready to serve as a distillation teacher (the options must be the ones the file was trained
 /// with: the paper's defaults are the authors' defaults).
 /// <code>
-/// // After, in Python (PyTorch 1.6 or later): torch.save(model.G.state_dict(), "beatgan_G.pt")
+/// // In Python (PyTorch 1.6 or later), after training with the authors' code: torch.save(model.G.state_dict(), "beatgan_G.pt")
 /// var teacher = BeatGanPyTorch.LoadGenerator("beatgan_G.pt", new BeatGanOptions());
 /// var student = new BeatGanGenerator(new BeatGanOptions(GeneratorWidth: 8));
 /// // Back to PyTorch: student.SavePyTorch("student_G.pt", PyTorchLayouts.BeatGanGenerator(student));
