@@ -30,7 +30,9 @@ public static class PyTorchInterop
             }
             var unexpected = file.Keys.Where(key => layout.FromPyTorch(key) is null).ToList();
             if (missing.Count + unexpected.Count + mismatched.Count > 0)
-                throw new StateDictMismatchException(path, layout.Name, missing, unexpected, mismatched);
+                throw new StateDictMismatchException(path, layout.Name, missing, unexpected, mismatched,
+                                                     file.Count > 0 && missing.Count == state.Count && unexpected.Count == file.Count
+                                                         ? AnotherNetwork(file.Keys, missing) : null);
             using var noGrad = no_grad();
             foreach (var (ours, target) in state) target.copy_(file[layout.ToPyTorch(ours)]);
         }
@@ -60,6 +62,14 @@ public static class PyTorchInterop
                 $"Layout '{layout.Name}' was built for another model: the model's keys [{string.Join(", ", notMapped)}] have no PyTorch name " +
                 $"and the layout's keys [{string.Join(", ", stale)}] are not in the model. Build the layout from this model.", nameof(layout));
     }
+
+    // No key in common: the file was saved from another network (a BeatGAN generator passed for its discriminator).
+    private static string AnotherNetwork(IEnumerable<string> fileKeys, IEnumerable<string> modelKeys)
+        => "the file shares no key with the model: it was saved from another network (the file's top-level modules are " +
+           $"{TopLevel(fileKeys)}, the model's are {TopLevel(modelKeys)}). Check which file you passed.";
+
+    // Sorted: the unpickled file is a hash table, so its key order is not the order PyTorch saved.
+    private static string TopLevel(IEnumerable<string> keys) => string.Join(", ", keys.Select(key => key.Split('.')[0]).Distinct().Order(StringComparer.Ordinal));
 
     private static string Describe(Tensor tensor) => $"[{string.Join(", ", tensor.shape)}] {tensor.dtype}";
 }

@@ -10,9 +10,10 @@ public sealed class StateDictMismatchException : IOException
     /// <param name="missing">PyTorch keys the model needs that the file lacks.</param>
     /// <param name="unexpected">Keys in the file the model has no tensor for.</param>
     /// <param name="mismatched">Keys present on both sides whose shape or element type differ, with both descriptions.</param>
+    /// <param name="diagnosis">The likely cause when the lists point to one (for example a file of another network), or null.</param>
     public StateDictMismatchException(string path, string layout, IReadOnlyList<string> missing, IReadOnlyList<string> unexpected,
-                                      IReadOnlyList<string> mismatched)
-        : base(Describe(path, layout, missing, unexpected, mismatched))
+                                      IReadOnlyList<string> mismatched, string? diagnosis = null)
+        : base(Describe(path, layout, missing, unexpected, mismatched, diagnosis))
     {
         Missing = missing;
         Unexpected = unexpected;
@@ -29,9 +30,10 @@ public sealed class StateDictMismatchException : IOException
     public IReadOnlyList<string> Mismatched { get; }
 
     private static string Describe(string path, string layout, IReadOnlyList<string> missing, IReadOnlyList<string> unexpected,
-                                   IReadOnlyList<string> mismatched)
+                                   IReadOnlyList<string> mismatched, string? diagnosis)
     {
         var lines = new List<string> { $"The state_dict in '{path}' does not fit the model (layout '{layout}'):" };
+        if (diagnosis is not null) lines.Add($"  {diagnosis}");
         if (missing.Count > 0) lines.Add($"  missing keys: {string.Join(", ", missing)}");
         if (unexpected.Count > 0) lines.Add($"  unexpected keys: {string.Join(", ", unexpected)}");
         if (mismatched.Count > 0) lines.Add($"  shape or type mismatches: {string.Join("; ", mismatched)}");
