@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using Distill.Data.Ecg;
 using Distill.Distillation.BeatGan;
+using Distill.Interop;
+using Distill.Models.BeatGan;
 using Distill.Training;
 using Spectre.Console;
 
@@ -92,6 +94,15 @@ public static class ReproduceCommand
             Description = "Before the runs, choose each student's weight factor (x1, x0.1, x10) by validation AUC, with a teacher and " +
                           $"students of seed {BeatGanKdWeightTuning.TuningSeed} (not a reported seed); the test beats are never used for it.",
         };
+        var teacherFile = new Option<FileInfo?>("--teacher")
+        {
+            Description = "Use this teacher generator instead of training one: a PyTorch state_dict saved by the BeatGAN authors' code " +
+                          "(torch.save(G.state_dict(), path)) with the paper's sizes (nc 1, nz 50, ngf = ndf = 32). Needs --teacher-discriminator.",
+        };
+        var teacherDiscriminatorFile = new Option<FileInfo?>("--teacher-discriminator")
+        {
+            Description = "The teacher's discriminator state_dict (PyTorch), used by the d-at term; goes with --teacher.",
+        };
         var output = new Option<DirectoryInfo>("--out")
         {
             Description = "Folder receiving beatgan-runs.csv and beatgan-runs.json (data, fold, method, terms and weights, seed, sizes, " +
@@ -101,10 +112,13 @@ public static class ReproduceCommand
         var beatgan = new Command("beatgan", "BeatGAN anomaly detection (Zhou et al., IJCAI 2019): teacher, student without KD, and distilled " +
                                              $"students ({TermNames}; const-kd is the lab notes' gradient-free KL, kept to show it changes nothing).")
         {
-            data, cache, records, folds, maxTrain, seeds, teacherEpochs, studentEpochs, batchSize, learningRate, students, tune, output,
+            data, cache, records, folds, maxTrain, seeds, teacherEpochs, studentEpochs, batchSize, learningRate, students, tune,
+            teacherFile, teacherDiscriminatorFile, output,
         };
         beatgan.Validators.Add(r =>
         {
+            if ((r.GetValue(teacherFile) is null) != (r.GetValue(teacherDiscriminatorFile) is null))
+                r.AddError("--teacher and --teacher-discriminator go together: the d-at term and the students' setup need both networks.");
             if (r.GetValue(data) != "mitbih")
                 foreach (var option in new Option[] { records, folds, maxTrain })
                     if (r.GetResult(option) is { Implicit: false })
@@ -131,7 +145,8 @@ public static class ReproduceCommand
                 console.WriteLine(beats.Description);
                 var foldConfig = parse.GetValue(tune) ? Tuned(config, beats, console) : config;
                 console.WriteLine($"batch {foldConfig.BatchSize}, lr {foldConfig.LearningRate}, students: {string.Join("; ", foldConfig.Students)}");
-                var foldRuns = BeatGanKdExperiment.Run(foldConfig, beats, line => console.WriteLine(line), fold);
+                var foldRuns = BeatGanKdExperiment.Run(foldConfig, beats, line => console.WriteLine(line), fold,
+                    parse.GetValue(teacherFile) is { } g ? _ => LoadTeacher(g, parse.GetValue(teacherDiscriminatorFile)!, foldConfig) : null);
                 runs.AddRange(foldRuns);
                 log.Add(foldConfig, beats, foldRuns);
             }
@@ -166,6 +181,15 @@ public static class ReproduceCommand
             catch (ArgumentException error) { throw new InvalidDataException(error.Message, error); }
             yield return (fold, split);
         }
+    }
+
+    private static (BeatGanGenerator, BeatGanDiscriminator) LoadTeacher(FileInfo generator, FileInfo discriminator, BeatGanKdConfig config)
+    {
+        foreach (var file in new[] { generator, discriminator })
+            if (!file.Exists) throw new FileNotFoundException($"The teacher file '{file.FullName}' does not exist.", file.FullName);
+        var g = BeatGanPyTorch.LoadGenerator(generator.FullName, config.Teacher);
+        try { return (g, BeatGanPyTorch.LoadDiscriminator(discriminator.FullName, config.Teacher)); }
+        catch { g.Dispose(); throw; }
     }
 
     private static BeatGanKdConfig Tuned(BeatGanKdConfig config, BeatGanKdData data, IAnsiConsole console)

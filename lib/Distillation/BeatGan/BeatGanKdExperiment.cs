@@ -68,7 +68,10 @@ public static class BeatGanKdExperiment
     /// <param name="data">The beats.</param>
     /// <param name="log">Receives a line per trained model.</param>
     /// <param name="fold">Recorded in each run (the fold <paramref name="data"/> was cut from).</param>
-    public static IReadOnlyList<BeatGanKdRun> Run(BeatGanKdConfig config, BeatGanKdData data, Action<string>? log = null, int fold = 0)
+    /// <param name="teacher">Gives the teacher generator and discriminator of a seed, for example loaded from PyTorch files with
+    /// <see cref="Interop.BeatGanPyTorch"/>; null trains one per seed with <see cref="TrainTeacher"/>. The experiment disposes them.</param>
+    public static IReadOnlyList<BeatGanKdRun> Run(BeatGanKdConfig config, BeatGanKdData data, Action<string>? log = null, int fold = 0,
+        Func<int, (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator)>? teacher = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -76,15 +79,15 @@ public static class BeatGanKdExperiment
         for (int seed = 0; seed < config.Seeds; seed++)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var (teacher, teacherD) = TrainTeacher(config, data, seed);
-            Add(runs, "teacher", seed, fold, teacher, data, clock, log);
+            var (teacherG, teacherD) = teacher?.Invoke(seed) ?? TrainTeacher(config, data, seed);
+            Add(runs, "teacher", seed, fold, teacherG, data, clock, log);
             foreach (var recipe in config.Students.Prepend(null))
             {
                 clock.Restart();
-                using var student = TrainStudent(config, data, seed, teacher, teacherD, recipe);
+                using var student = TrainStudent(config, data, seed, teacherG, teacherD, recipe);
                 Add(runs, recipe?.Name ?? "student", seed, fold, student, data, clock, log);
             }
-            teacher.Dispose();
+            teacherG.Dispose();
             teacherD.Dispose();
         }
         return runs;

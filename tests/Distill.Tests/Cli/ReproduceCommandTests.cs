@@ -1,4 +1,7 @@
 using Distill.Cli;
+using Distill.Interop;
+using Distill.Models.BeatGan;
+using Distill.Runtime;
 
 namespace Distill.Tests.Cli;
 
@@ -58,6 +61,41 @@ public sealed class ReproduceCommandTests : IDisposable
         var (code, output) = Run(["reproduce", "beatgan", .. args]);
         Assert.Equal(2, code);
         Assert.Contains(message, output);
+    }
+
+    [Fact]
+    public void ATeacherFromPyTorchFilesReplacesTheTrainedOne()
+    {
+        string g = Path.Combine(folder, "G.pt"), d = Path.Combine(folder, "D.pt");
+        Reproducibility.Seed(42);
+        using (var generator = new BeatGanGenerator(new BeatGanOptions())) generator.SavePyTorch(g, PyTorchLayouts.BeatGanGenerator(generator));
+        using (var discriminator = new BeatGanDiscriminator(new BeatGanOptions())) discriminator.SavePyTorch(d, PyTorchLayouts.BeatGanDiscriminator(discriminator));
+
+        var (code, output) = Run("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "2", "--teacher-epochs", "1",
+            "--student-epochs", "1", "--students", "rec-kd", "--out", folder);
+
+        Assert.True(code == 0, output);
+        var teacherLines = output.Split('\n').Where(l => l.StartsWith("fold ", StringComparison.Ordinal) && l.Contains(" teacher ")).Select(l => l[l.IndexOf("auc", StringComparison.Ordinal)..l.IndexOf('(')]).ToArray();
+        Assert.Equal(2, teacherLines.Length);
+        Assert.Equal(teacherLines[0], teacherLines[1]); // the same file for both seeds, nothing trained
+        Assert.Contains("| teacher | 2 |", output);
+    }
+
+    [Fact]
+    public void TeacherFilesOfOtherSizesAreBadDataNamingTheKeys()
+    {
+        string g = Path.Combine(folder, "G.pt"), d = Path.Combine(folder, "D.pt");
+        var small = new BeatGanOptions(LatentSize: 8, GeneratorWidth: 4, DiscriminatorWidth: 4);
+        using (var generator = new BeatGanGenerator(small)) generator.SavePyTorch(g, PyTorchLayouts.BeatGanGenerator(generator));
+        using (var discriminator = new BeatGanDiscriminator(small)) discriminator.SavePyTorch(d, PyTorchLayouts.BeatGanDiscriminator(discriminator));
+
+        var (code, output) = Run("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "1", "--out", folder);
+
+        Assert.Equal(3, code);
+        Assert.Contains("encoder1.main.0.weight", output);
+        var (usage, message) = Run("reproduce", "beatgan", "--teacher", g);
+        Assert.Equal(2, usage);
+        Assert.Contains("--teacher and --teacher-discriminator go together", message);
     }
 
     [Fact]
