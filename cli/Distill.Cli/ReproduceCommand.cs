@@ -68,8 +68,8 @@ public static class ReproduceCommand
                           "subsampled). Default: all (~65,000 on the full database; one teacher epoch is then ~1,000 steps).",
         });
         var seeds = Positive(new Option<int>("--seeds") { Description = "Number of seeds (0..N-1).", DefaultValueFactory = _ => 5 });
-        var teacherEpochs = Positive(new Option<int>("--teacher-epochs") { Description = "Teacher epochs (the epoch of best validation AUC is kept).", DefaultValueFactory = _ => 20 });
-        var studentEpochs = Positive(new Option<int>("--student-epochs") { Description = "Epochs of every student (the last epoch is kept).", DefaultValueFactory = _ => 20 });
+        var teacherEpochs = Positive(new Option<int?>("--teacher-epochs") { Description = "Teacher epochs; the epoch of best validation AUC is kept (default 30 on embedded: 2 steps each; 20 on mitbih: ~1,000 steps each)." });
+        var studentEpochs = Positive(new Option<int?>("--student-epochs") { Description = "Epochs of every student; the last epoch is kept (default 100 on embedded, 20 on mitbih)." });
         var batchSize = Positive(new Option<int?>("--batch-size") { Description = "Beats per step (default 16 on embedded, 64 on mitbih)." });
         var learningRate = new Option<double?>("--lr") { Description = "Adam learning rate of every network (default 1e-3 on embedded, the paper's 1e-4 on mitbih)." };
         learningRate.Validators.Add(r =>
@@ -127,7 +127,8 @@ public static class ReproduceCommand
         beatgan.SetAction(parse => Failures.Guard(console, () =>
         {
             bool mitbih = parse.GetValue(data) == "mitbih";
-            int seedCount = parse.GetValue(seeds), teacherE = parse.GetValue(teacherEpochs), studentE = parse.GetValue(studentEpochs);
+            int seedCount = parse.GetValue(seeds);
+            int teacherE = parse.GetValue(teacherEpochs) ?? (mitbih ? 20 : 30), studentE = parse.GetValue(studentEpochs) ?? (mitbih ? 20 : 100);
             var config = mitbih ? BeatGanKdConfig.MitBih(seedCount, teacherE, studentE) : BeatGanKdConfig.Default(seedCount, teacherE, studentE);
             config = config with
             {
