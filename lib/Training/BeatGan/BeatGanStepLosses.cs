@@ -17,4 +17,21 @@ public sealed record BeatGanStepLosses(
 {
     /// <summary>The discriminator's loss: real plus fake BCE.</summary>
     public double Discriminator => DiscriminatorReal + DiscriminatorFake;
+
+    /// <summary>Throws <see cref="NonFiniteLossException"/> naming the epoch, the batch and every loss when any of them, or of
+    /// the distillation <paramref name="terms"/>, is NaN or infinite: the networks' weights are then already corrupt.</summary>
+    /// <param name="epoch">1-based epoch.</param>
+    /// <param name="batch">1-based batch within the epoch.</param>
+    /// <param name="terms">Distillation terms of a student step (unweighted), if any.</param>
+    public void ThrowIfNotFinite(int epoch, int batch, IReadOnlyDictionary<string, double>? terms = null)
+    {
+        var named = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["d_real"] = DiscriminatorReal, ["d_fake"] = DiscriminatorFake, ["reconstruction"] = Reconstruction, ["adversarial"] = Adversarial,
+        };
+        foreach (var (name, value) in terms ?? new Dictionary<string, double>()) named[name] = value;
+        if (double.IsFinite(Generator) && named.Values.All(double.IsFinite)) return;
+        throw new NonFiniteLossException(epoch, batch, Generator, named,
+            "BeatGAN training writes no file checkpoint, so nothing was saved; the networks in memory hold non-finite weights.");
+    }
 }

@@ -164,6 +164,7 @@ public sealed class BeatGanStudentTrainer
                     var index = tensor(order.AsSpan(b * options.BatchSize, options.BatchSize).ToArray(), device: train.device); // [B]
                     step = TrainStep(train.index_select(0, index), index);
                 }
+                step.Losses.ThrowIfNotFinite(epoch, b + 1, step.Terms);
                 sumD += step.Losses.Discriminator;
                 sumRec += step.Losses.Reconstruction;
                 if (step.Losses.DiscriminatorReinitialised) reinits++;

@@ -139,6 +139,7 @@ public sealed class BeatGanTrainer
                     var index = tensor(order.AsSpan(b * options.BatchSize, options.BatchSize).ToArray(), device: train.device); // [B]
                     step = TrainStep(train.index_select(0, index));
                 }
+                step.ThrowIfNotFinite(epoch, b + 1);
                 sumD += step.Discriminator;
                 sumRec += step.Reconstruction;
                 sumAdv += step.Adversarial;
