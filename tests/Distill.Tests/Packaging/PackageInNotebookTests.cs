@@ -1,15 +1,14 @@
 using System.Text.Json;
+using Distill.Notebooks;
 using Distill.Tests.Notebooks;
 
 namespace Distill.Tests.Packaging;
 
 /// <summary>A notebook outside the repository uses the packed library as README.md tells a user to, on a fresh NuGet folder.</summary>
 /// <remarks>
-/// The kernel restores into its own NuGet packages folder (NUGET_PACKAGES), so nothing the repository's build did to the
-/// user's cache helps it: in particular TorchSharp's native library is extracted pristine, without the GLIBCXX fix (see
-/// environment.md), as on a machine that never built this repository. To stay fast and offline, every other package
-/// already in the user's cache is linked into that folder rather than extracted again, and the cache itself serves as a
-/// feed for TorchSharp. Takes about 20-40 s.
+/// The kernel restores into a fresh NuGet packages folder (<see cref="PackedLibrary.FreshNuGetFolder"/>), so TorchSharp's
+/// native library arrives pristine, without the build's GLIBCXX fix, as on a machine that never built this repository.
+/// About 20 s.
 /// </remarks>
 [Collection(PackedLibraryCollection.Name)]
 public class PackageInNotebookTests(PackedLibrary packed)
@@ -17,55 +16,37 @@ public class PackageInNotebookTests(PackedLibrary packed)
     [Fact]
     public void NotebookReferencingThePackageTrainsAModelAndShowsAChart()
     {
-        string userCache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set
-            ? set : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        string packages = Path.Combine(packed.Folder, "packages");
+        string packages = packed.FreshNuGetFolder("notebook-packages");
         string notebookFolder = Path.Combine(packed.Folder, "notebook");
-        Directory.CreateDirectory(packages);
         Directory.CreateDirectory(Path.Combine(notebookFolder, ".config"));
-        try
-        {
-            foreach (string package in Directory.GetDirectories(userCache))
-                if (Path.GetFileName(package) is not ("torchsharp" or "distill.lib"))
-                    Directory.CreateSymbolicLink(Path.Combine(packages, Path.GetFileName(package)), package);
-            // The user's own tool manifest: dotnet-repl and the kernel, at the versions the repository pins.
-            File.Copy(Path.Combine(NotebookRunner.RepositoryRoot, ".config", "dotnet-tools.json"),
-                      Path.Combine(notebookFolder, ".config", "dotnet-tools.json"));
-            string notebook = Path.Combine(notebookFolder, "uses-distill.dib");
-            File.WriteAllText(notebook, Notebook(packed.Feed, userCache, packed.Version));
+        // The user's own tool manifest: dotnet-repl and the kernel, at the versions the repository pins.
+        File.Copy(Path.Combine(NotebookRunner.RepositoryRoot, ".config", "dotnet-tools.json"),
+                  Path.Combine(notebookFolder, ".config", "dotnet-tools.json"));
+        string notebook = Path.Combine(notebookFolder, "uses-distill.dib");
+        File.WriteAllText(notebook, Notebook(packed.Feed, PackedLibrary.UserNuGetCache, packed.Version));
 
-            string executed = Path.ChangeExtension(notebook, ".ipynb");
-            var (exitCode, log) = PackedLibrary.Dotnet(notebookFolder,
-                new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages, ["DISTILL_PROFILE"] = "quick" },
-                "repl", "--run", notebook, "--exit-after-run", "--output-format", "ipynb", "--output-path", executed);
+        string executed = Path.ChangeExtension(notebook, ".ipynb");
+        var (exitCode, log) = PackedLibrary.Dotnet(notebookFolder,
+            new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages, ["DISTILL_PROFILE"] = "quick" },
+            "repl", "--run", notebook, "--exit-after-run", "--output-format", "ipynb", "--output-path", executed);
 
-            Assert.True(File.Exists(executed), $"dotnet repl wrote no notebook (exit {exitCode}):\n{log}");
-            var errors = NotebookRunner.CellErrors(executed);
-            Assert.True(errors.Count == 0, $"cell errors:\n{string.Join("\n", errors)}\n{log}");
-            Assert.True(exitCode == 0, $"dotnet repl exited with {exitCode}:\n{log}");
+        Assert.True(File.Exists(executed), $"dotnet repl wrote no notebook (exit {exitCode}):\n{log}");
+        var errors = NotebookRunner.CellErrors(executed);
+        Assert.True(errors.Count == 0, $"cell errors:\n{string.Join("\n", errors)}\n{log}");
+        Assert.True(exitCode == 0, $"dotnet repl exited with {exitCode}:\n{log}");
 
-            string[] outputs = CellOutputs(executed);
-            Assert.Contains(outputs, o => o.Contains("Distill ready"));
-            // The library, its data and TorchSharp come from the kernel's fresh NuGet folder, not from the repository.
-            Assert.Contains(outputs, o => o.Contains($"data root: {Path.Combine(packages, "distill.lib", packed.Version.ToLowerInvariant(), "lib", "net10.0", "data")}"));
-            Assert.Contains(outputs, o => o.Contains("malignant in training split: ") && !o.Contains("malignant in training split: 0"));
-            // Where libstdc++ is too old for the pristine TorchSharp (Debian 12), Setup must have loaded a patched copy.
-            if (!File.ReadAllText(SystemLibstdcxx, System.Text.Encoding.Latin1).Contains("GLIBCXX_3.4.32\0"))
-                Assert.Contains(outputs, o => o.Contains("GLIBCXX_3.4.32") && o.Contains("marked weak"));
-            // The chart formatter is registered: the chart is HTML that draws with Plotly, not a type name.
-            Assert.Contains(outputs, o => o.Contains("Plotly.newPlot") || o.Contains("renderPlotly"));
-        }
-        finally
-        {
-            // Unlink first: the links point into the user's NuGet cache.
-            foreach (var link in new DirectoryInfo(packages).EnumerateFileSystemInfos().Where(i => i.LinkTarget is not null))
-                link.Delete();
-        }
+        string[] outputs = CellOutputs(executed);
+        Assert.Contains(outputs, o => o.Contains("Distill ready"));
+        // The library, its data and TorchSharp come from the kernel's fresh NuGet folder, not from the repository.
+        Assert.Contains(outputs, o => o.Contains($"data root: {Path.Combine(packages, "distill.lib", packed.Version.ToLowerInvariant(), "lib", "net10.0", "data")}"));
+        Assert.Contains(outputs, o => o.Contains("malignant in training split: ") && !o.Contains("malignant in training split: 0"));
+        // Where libstdc++ is too old for the pristine TorchSharp (Debian 12), Setup must have loaded a patched copy.
+        if (LibstdcxxCompatibility.FindSystemLibstdcxx() is { } libstdcxx
+            && !File.ReadAllText(libstdcxx, System.Text.Encoding.Latin1).Contains("GLIBCXX_3.4.32\0"))
+            Assert.Contains(outputs, o => o.Contains("GLIBCXX_3.4.32") && o.Contains("marked weak"));
+        // The chart formatter is registered: the chart is HTML that draws with Plotly, not a type name.
+        Assert.Contains(outputs, o => o.Contains("Plotly.newPlot") || o.Contains("renderPlotly"));
     }
-
-    private static string SystemLibstdcxx =>
-        new[] { "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6" }
-            .First(File.Exists);
 
     private static string Notebook(string feed, string userCache, string version) =>
         "#!meta\n\n{\"kernelInfo\":{\"defaultKernelName\":\"csharp\",\"items\":[{\"aliases\":[],\"name\":\"csharp\"}]}}\n\n" +

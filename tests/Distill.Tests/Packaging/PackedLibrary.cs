@@ -38,6 +38,26 @@ public sealed class PackedLibrary : IDisposable
             throw new InvalidOperationException($"dotnet pack failed (exit {exitCode}):\n{output}");
     }
 
+    /// <summary>The user's NuGet packages folder (NUGET_PACKAGES, else ~/.nuget/packages); also a valid local feed.</summary>
+    public static string UserNuGetCache { get; } = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set
+        ? set : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
+    /// <summary>A new NuGet packages folder, as on a machine that never built this repository, for NUGET_PACKAGES.</summary>
+    /// <remarks>
+    /// Nothing the repository's build did to the user's cache reaches it: TorchSharp (which the build patches, see
+    /// environment.md) and Distill.Lib are restored into it afresh. Every other package of the user's cache is linked in
+    /// rather than extracted again (LibTorch alone is 1.2 GB for three platforms), which keeps the tests fast and offline.
+    /// </remarks>
+    public string FreshNuGetFolder(string name)
+    {
+        string folder = Path.Combine(Folder, name);
+        Directory.CreateDirectory(folder);
+        foreach (string package in Directory.GetDirectories(UserNuGetCache))
+            if (Path.GetFileName(package) is not ("torchsharp" or "distill.lib"))
+                Directory.CreateSymbolicLink(Path.Combine(folder, Path.GetFileName(package)), package);
+        return folder;
+    }
+
     /// <summary>Runs <c>dotnet ARGS</c> in a folder, with optional extra environment variables; returns the exit code and output.</summary>
     public static (int ExitCode, string Output) Dotnet(string workingDirectory, IReadOnlyDictionary<string, string>? environment,
                                                        params string[] arguments)
@@ -62,7 +82,11 @@ public sealed class PackedLibrary : IDisposable
     /// <summary>Deletes the temporary folder.</summary>
     public void Dispose()
     {
-        if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
+        if (!Directory.Exists(Folder)) return;
+        // Unlink first: the links of the fresh NuGet folders point into the user's cache.
+        foreach (var link in new DirectoryInfo(Folder).EnumerateFileSystemInfos("*", SearchOption.AllDirectories).Where(i => i.LinkTarget is not null))
+            link.Delete();
+        Directory.Delete(Folder, recursive: true);
     }
 }
 
