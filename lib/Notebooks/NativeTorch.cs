@@ -38,8 +38,8 @@ internal static class NativeTorch
     private static (string Torch, string TorchSharp) Locate()
     {
         string output = Path.Combine(FolderOf(typeof(NativeTorch).Assembly), "runtimes", Rid, "native");
-        var fromOutput = (Path.Combine(output, FileNames.Torch), Path.Combine(output, FileNames.TorchSharp));
-        if (File.Exists(fromOutput.Item1) && File.Exists(fromOutput.Item2)) return fromOutput;
+        (string Torch, string TorchSharp) fromOutput = (Path.Combine(output, FileNames.Torch), Path.Combine(output, FileNames.TorchSharp));
+        if (File.Exists(fromOutput.Torch) && File.Exists(fromOutput.TorchSharp)) return fromOutput;
 
         // TorchSharp.dll sits in PACKAGES/torchsharp/VERSION/lib/TFM/; typeof does not run its static constructor, which
         // would load the native library before we could choose which one.
@@ -47,14 +47,14 @@ internal static class NativeTorch
         string packages = Path.GetFullPath(Path.Combine(torchSharpPackage, "..", ".."));
         string nuspec = Path.Combine(packages, "torchsharp-cpu", Path.GetFileName(torchSharpPackage), "torchsharp-cpu.nuspec");
         string libTorchVersion = LibTorchVersion(nuspec) ?? "(version unknown)";
-        var fromPackages = (
+        (string Torch, string TorchSharp) fromPackages = (
             Path.Combine(packages, $"libtorch-cpu-{Rid}", libTorchVersion, "runtimes", Rid, "native", FileNames.Torch),
             Path.Combine(torchSharpPackage, "runtimes", Rid, "native", FileNames.TorchSharp));
-        if (File.Exists(fromPackages.Item1) && File.Exists(fromPackages.Item2)) return fromPackages;
+        if (File.Exists(fromPackages.Torch) && File.Exists(fromPackages.TorchSharp)) return fromPackages;
 
         throw new FileNotFoundException(
             $"LibTorch and TorchSharp's native library were not found for {Rid}. Looked in the build output " +
-            $"({fromOutput.Item1}, {fromOutput.Item2}) and in the NuGet packages ({fromPackages.Item1}, {fromPackages.Item2}). " +
+            $"({fromOutput.Torch}, {fromOutput.TorchSharp}) and in the NuGet packages ({fromPackages.Torch}, {fromPackages.TorchSharp}). " +
             "Referencing the DLL by path: build it first (dotnet build Distill.slnx). Referencing the package: use " +
             "#r \"nuget: Distill.Lib, VERSION\", which restores TorchSharp-cpu and LibTorch (TorchSharp ships LibTorch for " +
             "linux-x64, win-x64 and osx-arm64 only).");

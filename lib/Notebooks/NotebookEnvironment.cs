@@ -25,11 +25,12 @@ namespace Distill.Notebooks;
 /// </remarks>
 public static class NotebookEnvironment
 {
+    // Null until the native libraries are loaded; then empty, or what the GLIBCXX fix did.
     private static string? nativeNote;
 
     /// <summary>Loads the native libraries, unifies FSharp.Core, registers the chart formatter, seeds randomness.</summary>
     /// <param name="seed">Seed for torch and managed randomness.</param>
-    /// <returns>A one-line summary (device, profile, seed) for the cell to show.</returns>
+    /// <returns>A one-line summary (device, profile, seed, and the patched copy loaded if the GLIBCXX fix was needed).</returns>
     public static string Setup(int seed = 0)
     {
         if (nativeNote is null)
