@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.InteropServices;
 using Distill.Runtime;
 
 namespace Distill.Notebooks;
@@ -11,7 +10,10 @@ namespace Distill.Notebooks;
 /// <item>The kernel does not read a dependency manifest for a DLL referenced by path, so TorchSharp cannot find LibTorch
 /// by name (it reports "doesn't contain a reference to libtorch-cpu"), and if a system LibTorch exists (Debian's
 /// python3-torch installs one) it may load that one instead. LibTorch and TorchSharp's native library are therefore
-/// loaded by full path from the folder of the referenced Distill.Lib.dll.</item>
+/// loaded by full path, from the build output of a DLL referenced by path or from the NuGet packages of a package
+/// referenced with <c>#r "nuget: Distill.Lib"</c> (<see cref="NativeTorch"/>). Where the system's libstdc++ is older than
+/// TorchSharp's library asks (Debian 12), a patched copy is loaded (<see cref="LibstdcxxCompatibility"/>): the kernel
+/// runs no build targets of a package, so the build-time fix never reaches a package restored by a notebook.</item>
 /// <item>Plotly.NET 6 is compiled against FSharp.Core 10.1, while the kernel has already loaded FSharp.Core 10.0 and
 /// F# libraries bound to it (Giraffe.ViewEngine, which Plotly.NET also uses). A second FSharp.Core would split F#
 /// types between two copies (MissingMethodException), so the build leaves FSharp.Core.dll and the deps.json out of
@@ -23,45 +25,29 @@ namespace Distill.Notebooks;
 /// </remarks>
 public static class NotebookEnvironment
 {
-    private static bool initialised;
+    // Null until the native libraries are loaded; then empty, or what the GLIBCXX fix did.
+    private static string? nativeNote;
 
     /// <summary>Loads the native libraries, unifies FSharp.Core, registers the chart formatter, seeds randomness.</summary>
     /// <param name="seed">Seed for torch and managed randomness.</param>
-    /// <returns>A one-line summary (device, profile, seed) for the cell to show.</returns>
+    /// <returns>A one-line summary (device, profile, seed, and the patched copy loaded if the GLIBCXX fix was needed).</returns>
     public static string Setup(int seed = 0)
     {
-        if (!initialised)
+        if (nativeNote is null)
         {
             AppDomain.CurrentDomain.AssemblyResolve += ServeLoadedFSharpCore;
-            LoadNativeTorch();
+            LoadableLibrary torchSharp = NativeTorch.Load();
             ChartFormatter.Register();
-            initialised = true;
+            nativeNote = torchSharp.WeakenedVersions.Count == 0 ? ""
+                : $" TorchSharp's native library needs {string.Join(", ", torchSharp.WeakenedVersions)}, which this system's " +
+                  $"libstdc++ lacks: loaded a copy with that requirement marked weak ({torchSharp.Path}; see environment.md).";
         }
         Reproducibility.Seed(seed);
-        return $"Distill ready: device {DistillDevice.Current.type}, profile '{RunProfile.Current.Name}', seed {seed}.";
+        return $"Distill ready: device {DistillDevice.Current.type}, profile '{RunProfile.Current.Name}', seed {seed}.{nativeNote}";
     }
 
     private static Assembly? ServeLoadedFSharpCore(object? sender, ResolveEventArgs args)
         => new AssemblyName(args.Name).Name == "FSharp.Core"
             ? AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "FSharp.Core")
             : null;
-
-    private static void LoadNativeTorch()
-    {
-        string folder = Path.GetDirectoryName(typeof(NotebookEnvironment).Assembly.Location)
-                        ?? throw new InvalidOperationException("Cannot tell where Distill.Lib.dll was loaded from.");
-        string native = Path.Combine(folder, "runtimes", RuntimeInformation.RuntimeIdentifier, "native");
-        if (!Directory.Exists(native)) native = Path.Combine(folder, "runtimes", "linux-x64", "native");
-        (string torch, string torchSharp) = OperatingSystem.IsWindows() ? ("torch.dll", "LibTorchSharp.dll")
-            : OperatingSystem.IsMacOS() ? ("libtorch.dylib", "libLibTorchSharp.dylib")
-            : ("libtorch.so", "libLibTorchSharp.so");
-        foreach (string library in new[] { torch, torchSharp })
-        {
-            string path = Path.Combine(native, library);
-            if (!File.Exists(path))
-                throw new FileNotFoundException(
-                    $"{path} is missing: build Distill.Lib first (dotnet build Distill.slnx) so its output folder holds LibTorch.", path);
-            NativeLibrary.Load(path);
-        }
-    }
 }
