@@ -47,10 +47,13 @@ public sealed class LibstdcxxCompatibilityTests : IDisposable
         Assert.Equal(original.Length, copy.Length);
         Assert.Single(changed);
         Assert.Equal(0x2, copy[changed[0]] & ~original[changed[0]]); // VER_FLG_WEAK added, nothing else
-        // binutils as an independent reader of the version table.
-        Assert.Contains($"Name: {Missing}  Flags: none", ReadElfVersions(library));
-        Assert.Contains($"Name: {Missing}  Flags: WEAK", ReadElfVersions(loadable.Path));
-        Assert.DoesNotContain("Flags: WEAK", ReadElfVersions(loadable.Path).Replace($"Name: {Missing}  Flags: WEAK", ""));
+        // binutils as an independent reader of the version table, where it is installed (Debian: binutils, part of build-essential).
+        if (ReadElfAvailable())
+        {
+            Assert.Contains($"Name: {Missing}  Flags: none", ReadElfVersions(library));
+            Assert.Contains($"Name: {Missing}  Flags: WEAK", ReadElfVersions(loadable.Path));
+            Assert.DoesNotContain("Flags: WEAK", ReadElfVersions(loadable.Path).Replace($"Name: {Missing}  Flags: WEAK", ""));
+        }
     }
 
     [Fact]
@@ -118,6 +121,9 @@ public sealed class LibstdcxxCompatibilityTests : IDisposable
         File.WriteAllText(path, text, Encoding.Latin1);
         return path;
     }
+
+    private static bool ReadElfAvailable() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, "readelf")));
 
     private static string ReadElfVersions(string path)
     {
