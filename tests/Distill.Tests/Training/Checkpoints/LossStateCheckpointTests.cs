@@ -2,43 +2,55 @@ using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Distill.Data.Tabular;
 using Distill.Distillation;
+using Distill.Losses;
 using Distill.Losses.Crd;
+using Distill.Losses.Feature;
 using Distill.Models;
 using Distill.Runtime;
 using Distill.Training;
 using Distill.Training.Checkpoints;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Distill.Tests.Training.Checkpoints;
 
-/// <summary>Resuming a CRD distillation: the memory banks, Z and the sampler's generator must come back from the checkpoint.</summary>
-public sealed class CrdCheckpointTests : IDisposable
+/// <summary>Resuming a distillation whose loss has state: CRD's memory banks, Z and sampler generator, a regressor's BatchNorm
+/// statistics must come back from the checkpoint.</summary>
+public sealed class LossStateCheckpointTests : IDisposable
 {
     private static readonly TeacherStudentData Data = TeacherStudentData.BreastCancer(seed: 0);
     private static readonly TrainingOptions Options = new(Epochs: 4, BatchSize: 64, LearningRate: 0.01, EarlyStoppingPatience: 100);
     private static readonly CrdOptions Crd = new(FeatureDim: 16, Negatives: 64);
-    private readonly string folder = Directory.CreateTempSubdirectory("distill-crd-checkpoint-").FullName;
+    private readonly string folder = Directory.CreateTempSubdirectory("distill-loss-checkpoint-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     private string CheckpointPath => Path.Combine(folder, "crd.ckpt");
 
-    private sealed record Run(Mlp Student, CrdLoss Crd, DistillationObjective Objective);
+    private sealed record Run(Mlp Student, nn.Module Loss, DistillationObjective Objective)
+    {
+        public CrdLoss Crd => (CrdLoss)Loss;
+    }
 
     /// <summary>A fixed untrained teacher, a student from <paramref name="initSeed"/> and a CRD term whose banks are drawn
     /// after the student: two builds with the same seed are identical, with another seed every tensor differs.</summary>
     private static Run Build(int initSeed, bool ownGenerator, CrdOptions? options = null, long? rows = null)
+    {
+        long dataCount = rows ?? Data.Train.Count;
+        return Build(initSeed, () => new CrdLoss(8, 8, dataCount, options ?? Crd, labels: Data.Train.Targets.narrow(0, 0, dataCount),
+                                                 generator: ownGenerator ? new Generator(7) : null));
+    }
+
+    private static Run Build<TLoss>(int initSeed, Func<TLoss> loss) where TLoss : nn.Module, IDistillationLoss
     {
         var task = ClassificationTask.For(Data.ClassCount);
         Reproducibility.Seed(1);
         var teacher = new Mlp([Data.TeacherView.Columns.Count, 16, 8], task.OutputCount, "teacher");
         Reproducibility.Seed(initSeed);
         var student = new Mlp([Data.StudentView.Columns.Count, 8], task.OutputCount, "student");
-        long dataCount = rows ?? Data.Train.Count;
-        var crd = new CrdLoss(8, 8, dataCount, options ?? Crd, labels: Data.Train.Targets.narrow(0, 0, dataCount),
-                              generator: ownGenerator ? new Generator(7) : null);
-        var distiller = Distiller.Create(student, teacher, task.Loss, new DistillationTerm(crd, 0.8));
-        return new Run(student, crd, new DistillationObjective(student, distiller, task));
+        var term = loss();
+        var distiller = Distiller.Create(student, teacher, task.Loss, new DistillationTerm(term, 0.8));
+        return new Run(student, term, new DistillationObjective(student, distiller, task));
     }
 
     [Theory]
@@ -46,24 +58,39 @@ public sealed class CrdCheckpointTests : IDisposable
     [InlineData(true)]  // the sampler has its own generator
     public void InterruptedAndResumedCrdRunEqualsAnUninterruptedOne(bool ownGenerator)
     {
-        var straight = Build(initSeed: 2, ownGenerator);
+        var (straight, resumed) = InterruptAndResume(seed => Build(seed, ownGenerator));
+        Assert.Equal(straight.Crd.Memory.Z, resumed.Crd.Memory.Z);
+        Assert.Contains("contrast.memory_student", resumed.Loss.state_dict().Keys); // the banks are among the compared tensors
+    }
+
+    [Fact]
+    public void AResumedFitNetRunKeepsItsRegressorsBatchNormStatistics()
+    {
+        var (_, resumed) = InterruptAndResume(seed => Build(seed, () => new FitNetLoss(LayerPair.Last, 8, 8)));
+        Assert.Contains("norm.running_mean", resumed.Loss.state_dict().Keys);
+    }
+
+    /// <summary>Trains a run straight through, and another built alike that stops after epoch 2 and is resumed by a third built
+    /// from another seed; asserts that the resumed run ends bit-equal to the straight one: history, student and loss state.</summary>
+    private (Run Straight, Run Resumed) InterruptAndResume(Func<int, Run> build)
+    {
+        var straight = build(2);
         var expected = new SupervisedTrainer(Options).Fit(straight.Objective, Data.Train, Data.Validation, seed: 5);
 
-        var first = Build(initSeed: 2, ownGenerator);
+        var first = build(2);
         using var stop = new CancellationTokenSource();
         var interrupted = new SupervisedTrainer(Options, new CheckpointOptions(CheckpointPath))
             .Fit(first.Objective, Data.Train, Data.Validation, 5, new SyncProgress<EpochRecord>(r => { if (r.Epoch == 2) stop.Cancel(); }), stop.Token);
         Assert.Equal(2, interrupted.History.Count);
 
-        var second = Build(initSeed: 99, ownGenerator); // other student weights, memory banks and generator: all must come from the file
+        var second = build(99); // other student weights and loss state (CRD's banks, its generator): all must come from the file
         var resumed = new SupervisedTrainer(Options, new CheckpointOptions(CheckpointPath)).Fit(second.Objective, Data.Train, Data.Validation, 5);
 
-        Assert.Equal(expected.History.Select(r => r.TrainTerms["crd"]), resumed.History.Select(r => r.TrainTerms["crd"]));
+        Assert.Equal(expected.History.Select(r => r.TrainTerms.Values.ToArray()), resumed.History.Select(r => r.TrainTerms.Values.ToArray()));
         Assert.Equal(expected.BestEpoch, resumed.BestEpoch);
         AssertBitEqual(straight.Student.state_dict(), second.Student.state_dict(), "student");
-        AssertBitEqual(straight.Crd.state_dict(), second.Crd.state_dict(), "CRD loss");
-        Assert.Equal(straight.Crd.Memory.Z, second.Crd.Memory.Z);
-        Assert.Contains("contrast.memory_student", second.Crd.state_dict().Keys); // the banks are among the compared tensors
+        AssertBitEqual(straight.Loss.state_dict(), second.Loss.state_dict(), "loss");
+        return (straight, second);
     }
 
     private static void AssertBitEqual(IDictionary<string, Tensor> expected, IDictionary<string, Tensor> actual, string what)
