@@ -97,8 +97,7 @@ public static class DistillCommand
                     double? runWeight = method == DistillationMethod.None ? null : termWeight ?? MlpDistillation.DefaultWeight(method);
                     var checkpoint = folder is null ? null : new CheckpointOptions(
                         Path.Combine(folder, $"{method.ToString().ToLowerInvariant()}-seed{seed}.ckpt"),
-                        Settings: string.Create(CultureInfo.InvariantCulture,
-                            $"student {method}, weight {runWeight?.ToString("R", CultureInfo.InvariantCulture) ?? "none"}, widths [{string.Join(", ", widths)}]; {teacherSettings}; {settings}"));
+                        Settings: $"student {method}, weight {Invariant(runWeight)}, widths [{string.Join(", ", widths)}]; {teacherSettings}; {settings}");
                     var earlier = Announce(console, run, checkpoint, options, quiet);
                     var result = TabularDistillation.TrainStudent(data, teacher, method, parse.GetValue(studentWidths)!, options, seed, termWeight,
                                                                   Reports.Epochs(console, run, quiet), checkpoint);
@@ -132,6 +131,8 @@ public static class DistillCommand
             : $"[yellow]{Markup.Escape(run)}[/] resumes from [green]{file}[/] after epoch {state.Epoch} of {options.Epochs}");
         return state.History[^1].Elapsed;
     }
+
+    private static string Invariant(double? weight) => weight?.ToString("R", CultureInfo.InvariantCulture) ?? "none";
 
     private static DistillationMethod[] ParseMethods(System.CommandLine.Parsing.ArgumentResult result)
     {
