@@ -1,6 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
 using Distill.Data.Tabular;
 using Distill.Training;
+using Distill.Training.Checkpoints;
 
 namespace Distill.Cli;
 
@@ -54,6 +57,24 @@ public sealed class CommonOptions
     public TrainingOptions Training(ParseResult parse)
         => new(Epochs: parse.GetValue(Epochs), BatchSize: parse.GetValue(BatchSize), LearningRate: parse.GetValue(LearningRate),
                EarlyStoppingPatience: parse.GetValue(Patience));
+
+    /// <summary>The data and training settings in words, for a checkpoint's <see cref="CheckpointOptions.Settings"/>: a
+    /// checkpoint written with other data, split or training options is then refused rather than continued.</summary>
+    public string Settings(ParseResult parse)
+    {
+        var options = Training(parse);
+        string data = parse.GetValue(Data) is { } file ? $"file sha256 {Fingerprint(file)}" : "embedded breast cancer";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"data {data}, split seed {parse.GetValue(DataSeed)}; epochs {options.Epochs}, batch {options.BatchSize}, lr {options.LearningRate:R}, " +
+            $"patience {options.EarlyStoppingPatience}");
+    }
+
+    /// <summary>The first 16 hex digits of a file's SHA-256: identifies its content wherever it is moved.</summary>
+    public static string Fingerprint(FileInfo file)
+    {
+        using var stream = file.OpenRead();
+        return Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
+    }
 
     /// <summary>Loads and splits the data (teacher: all 30 features; student: the 10 means).</summary>
     public TeacherStudentData LoadData(ParseResult parse)

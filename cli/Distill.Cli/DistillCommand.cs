@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using Distill.Distillation;
 using Distill.Interop;
 using Distill.Models;
 using Distill.Runtime;
 using Distill.Training;
+using Distill.Training.Checkpoints;
 using Spectre.Console;
 
 namespace Distill.Cli;
@@ -43,9 +45,19 @@ public static class DistillCommand
             DefaultValueFactory = _ => [64, 32],
         });
         var weight = new Option<double?>("--weight") { Description = "Weight of the distillation term; default: the method's RepDistiller weight." };
+        var checkpoints = new Option<DirectoryInfo?>("--checkpoint")
+        {
+            Description = "Folder of resumable checkpoints, one file per run: METHOD-seedN.ckpt (and teacher.ckpt when the teacher is trained here), " +
+                          "each replaced atomically after every epoch with the student, the loss's state (CRD's memory banks and Z), Adam, " +
+                          "the schedule and the random generators. After an interruption, rerun the same command with the same folder: " +
+                          "unfinished runs resume after their last saved epoch and end as if never stopped, finished runs are evaluated " +
+                          "from their kept weights without training, and a line (also with --quiet) says which run resumes from which epoch. " +
+                          "A file written with other settings (method, weight, widths, teacher, data, training options) is refused " +
+                          "with exit code 3: use another folder for other settings.",
+        };
         var command = new Command("distill", "Train students with the chosen distillation methods over several seeds and compare their test metrics.");
         common.AddTo(command);
-        foreach (var option in new Option[] { methods, seeds, firstSeed, studentWidths, teacherFile, teacherWidths, weight })
+        foreach (var option in new Option[] { methods, seeds, firstSeed, studentWidths, teacherFile, teacherWidths, weight, checkpoints })
             command.Options.Add(option);
         command.SetAction(parse => Failures.Guard(console, () =>
         {
@@ -54,30 +66,44 @@ public static class DistillCommand
             bool quiet = parse.GetValue(common.Quiet);
             int dataSeed = parse.GetValue(common.DataSeed);
             var task = ClassificationTask.For(data.ClassCount);
+            string? folder = parse.GetValue(checkpoints)?.FullName;
+            string settings = common.Settings(parse);
+            Reproducibility.Seed(0); // a teacher trained here starts as 'train-teacher --seed 0' does
             var teacher = new Mlp([data.TeacherView.Columns.Count, .. parse.GetValue(teacherWidths)!], task.OutputCount, "teacher");
+            string teacherSettings = $"teacher widths [{string.Join(", ", teacher.Widths)}]";
             if (parse.GetValue(teacherFile) is { } file)
+            {
                 teacher.LoadPyTorch(file.FullName, PyTorchLayouts.CrdWalkthroughAnn(teacher));
+                teacherSettings += $" from file sha256 {CommonOptions.Fingerprint(file)}";
+            }
             else
             {
-                Reproducibility.Seed(0);
-                new SupervisedTrainer(options).Fit(new ClassifierObjective(teacher, task, InputView.Teacher), data.Train, data.Validation, 0,
-                                                   Reports.Epochs(console, "teacher", quiet));
+                teacherSettings += " trained here (seed 0)";
+                var checkpoint = folder is null ? null : new CheckpointOptions(Path.Combine(folder, "teacher.ckpt"), Settings: $"{teacherSettings}; {settings}");
+                Announce(console, "teacher", checkpoint, options, quiet);
+                new SupervisedTrainer(options, checkpoint).Fit(new ClassifierObjective(teacher, task, InputView.Teacher), data.Train, data.Validation, 0,
+                                                               Reports.Epochs(console, "teacher", quiet));
             }
             teacher.eval();
             var runs = new List<RunRecord>();
             int[] seedList = Enumerable.Range(parse.GetValue(firstSeed), parse.GetValue(seeds)).ToArray();
+            int[] widths = [data.StudentView.Columns.Count, .. parse.GetValue(studentWidths)!];
             double? termWeight = parse.GetValue(weight);
             foreach (var method in parse.GetValue(methods)!.Distinct())
                 foreach (int seed in seedList)
                 {
                     var clock = Stopwatch.StartNew();
-                    var run = TabularDistillation.TrainStudent(data, teacher, method, parse.GetValue(studentWidths)!, options, seed, termWeight,
-                                                               Reports.Epochs(console, $"{method} seed {seed}", quiet));
-                    var record = new RunRecord("distill", method.ToString(), seed, dataSeed,
-                                               [data.StudentView.Columns.Count, .. parse.GetValue(studentWidths)!], options.Epochs,
-                                               run.Training.History.Count, run.Training.BestEpoch, options.BatchSize, options.LearningRate,
-                                               method == DistillationMethod.None ? null : termWeight ?? MlpDistillation.DefaultWeight(method),
-                                               run.Test.Metrics, clock.Elapsed.TotalSeconds);
+                    string run = $"{method} seed {seed}";
+                    double? runWeight = method == DistillationMethod.None ? null : termWeight ?? MlpDistillation.DefaultWeight(method);
+                    var checkpoint = folder is null ? null : new CheckpointOptions(
+                        Path.Combine(folder, $"{method.ToString().ToLowerInvariant()}-seed{seed}.ckpt"),
+                        Settings: $"student {method}, weight {Invariant(runWeight)}, widths [{string.Join(", ", widths)}]; {teacherSettings}; {settings}");
+                    var earlier = Announce(console, run, checkpoint, options, quiet);
+                    var result = TabularDistillation.TrainStudent(data, teacher, method, parse.GetValue(studentWidths)!, options, seed, termWeight,
+                                                                  Reports.Epochs(console, run, quiet), checkpoint);
+                    var record = new RunRecord("distill", method.ToString(), seed, dataSeed, widths, options.Epochs,
+                                               result.Training.History.Count, result.Training.BestEpoch, options.BatchSize, options.LearningRate,
+                                               runWeight, result.Test.Metrics, (earlier + clock.Elapsed).TotalSeconds);
                     runs.Add(record);
                     Reports.RunFinished(console, record, runs.Count, seedList.Length * parse.GetValue(methods)!.Distinct().Count());
                 }
@@ -86,6 +112,27 @@ public static class DistillCommand
         }));
         return command;
     }
+
+    /// <summary>Says, before a run starts, what its checkpoint holds, so that no run is resumed or skipped silently; returns the
+    /// training time the checkpoint already holds (a resumed run's wall time includes it).</summary>
+    private static TimeSpan Announce(IAnsiConsole console, string run, CheckpointOptions? checkpoint, TrainingOptions options, bool quiet)
+    {
+        if (checkpoint is null) return TimeSpan.Zero;
+        string file = Markup.Escape(checkpoint.Path);
+        if (!File.Exists(checkpoint.Path))
+        {
+            if (!quiet) console.MarkupLine($"[grey]{Markup.Escape(run)}[/] starts at epoch 1, checkpoint [green]{file}[/]");
+            return TimeSpan.Zero;
+        }
+        var state = TrainingCheckpoint.ReadState(checkpoint.Path);
+        if (state.Settings != checkpoint.Settings) return TimeSpan.Zero; // the trainer refuses the file and says why
+        console.MarkupLine(state.IsComplete(options)
+            ? $"[yellow]{Markup.Escape(run)}[/] is complete in [green]{file}[/] ({state.Epoch} epochs, best epoch {state.BestEpoch}): its kept weights are evaluated without training"
+            : $"[yellow]{Markup.Escape(run)}[/] resumes from [green]{file}[/] after epoch {state.Epoch} of {options.Epochs}");
+        return state.History[^1].Elapsed;
+    }
+
+    private static string Invariant(double? weight) => weight?.ToString("R", CultureInfo.InvariantCulture) ?? "none";
 
     private static DistillationMethod[] ParseMethods(System.CommandLine.Parsing.ArgumentResult result)
     {

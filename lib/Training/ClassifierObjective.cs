@@ -22,6 +22,12 @@ public sealed class ClassifierObjective(Mlp model, ClassificationTask task, Inpu
     public IEnumerable<TorchSharp.Modules.Parameter> Parameters() => model.parameters();
 
     /// <inheritdoc />
+    public IReadOnlyDictionary<string, nn.Module> LossModules { get; } = new Dictionary<string, nn.Module>(); // the task loss has no state
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, torch.Generator> Generators { get; } = new Dictionary<string, torch.Generator>();
+
+    /// <inheritdoc />
     public StepLoss Loss(TabularSplit batch)
     {
         var loss = task.Loss(model.call(view.Of(batch)), batch.Targets);

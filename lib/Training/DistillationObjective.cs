@@ -1,5 +1,6 @@
 using Distill.Data.Tabular;
 using Distill.Distillation;
+using Distill.Losses.Crd;
 using Distill.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -22,6 +23,28 @@ public sealed class DistillationObjective(Mlp student, Distiller distiller, Clas
 
     /// <inheritdoc />
     public IEnumerable<Parameter> Parameters() => distiller.TrainableParameters();
+
+    /// <inheritdoc />
+    /// <remarks>Every term whose loss is a module, under the term's name (the <see cref="Distiller"/> keeps names distinct).
+    /// The frozen teacher is not among them: it is an input of the run, not state that training changes.</remarks>
+    public IReadOnlyDictionary<string, nn.Module> LossModules
+        => distiller.Terms.Where(term => term.Loss is nn.Module).ToDictionary(term => term.Loss.Name, term => (nn.Module)term.Loss);
+
+    /// <inheritdoc />
+    /// <remarks>CRD's contrastive sampler is the only loss part that may own a generator; it is found wherever it sits in a
+    /// term's modules (a <see cref="CrdZTrace"/> wraps one), named <c>term.path.sampler</c>.</remarks>
+    public IReadOnlyDictionary<string, torch.Generator> Generators
+    {
+        get
+        {
+            var generators = new Dictionary<string, torch.Generator>();
+            foreach (var (name, loss) in LossModules)
+                foreach (var (path, part) in loss.named_modules().Prepend(("", loss)))
+                    if (part is CrdLoss { Sampler.Generator: { } generator })
+                        generators[path.Length == 0 ? $"{name}.sampler" : $"{name}.{path}.sampler"] = generator;
+            return generators;
+        }
+    }
 
     /// <inheritdoc />
     public StepLoss Loss(TabularSplit batch)

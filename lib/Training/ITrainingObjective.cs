@@ -22,6 +22,19 @@ public interface ITrainingObjective
     /// <summary>Parameters the optimizer updates.</summary>
     IEnumerable<TorchSharp.Modules.Parameter> Parameters();
 
+    /// <summary>Modules besides <see cref="Model"/> whose whole state (parameters and buffers) a checkpoint must hold for a
+    /// resumed run to continue exactly, each under a name that is the same in every run built alike (for distillation:
+    /// every loss that is a module, by its term's name).</summary>
+    /// <remarks>Buffers are the point: CRD's memory banks and its Z, a regressor's BatchNorm statistics. State a loss keeps
+    /// outside its tensors would be lost, so losses keep what affects later steps in buffers (CRD's Z is negative until the
+    /// first batch sets it, rather than a flag) and draw random numbers from torch's global generator or from one listed in
+    /// <see cref="Generators"/>.</remarks>
+    IReadOnlyDictionary<string, nn.Module> LossModules { get; }
+
+    /// <summary>Torch generators besides torch's global one that the objective draws from (a CRD sampler built with its own
+    /// generator), by a stable name; a checkpoint holds their states.</summary>
+    IReadOnlyDictionary<string, torch.Generator> Generators { get; }
+
     /// <summary>The loss of one mini-batch (modules are in training mode).</summary>
     StepLoss Loss(TabularSplit batch);
 

@@ -42,7 +42,7 @@ public sealed class SupervisedTrainer(TrainingOptions options, CheckpointOptions
         var earlier = TimeSpan.Zero;
         if (checkpoints is { Resume: true } && File.Exists(checkpoints.Path))
         {
-            var state = TrainingCheckpoint.Load(checkpoints.Path, seed, objective, optimizer, best);
+            var state = TrainingCheckpoint.Load(checkpoints.Path, seed, checkpoints.Settings, objective, optimizer, best);
             history.AddRange(state.History);
             (bestMetric, bestEpoch, savedEpoch) = (state.BestMetric, state.BestEpoch, state.Epoch);
             scheduler.Restore(state.PlateauBest, state.PlateauBadEpochs);
@@ -70,7 +70,7 @@ public sealed class SupervisedTrainer(TrainingOptions options, CheckpointOptions
             bool stop = epoch - bestEpoch >= options.EarlyStoppingPatience;
             if (checkpoints is not null && checkpoints.IsDue(epoch, stop || epoch == options.Epochs || cancellation.IsCancellationRequested))
             {
-                var state = new TrainerState(TrainingCheckpoint.FormatVersion, seed, epoch, bestEpoch, bestMetric,
+                var state = new TrainerState(TrainingCheckpoint.FormatVersion, seed, checkpoints.Settings, epoch, bestEpoch, bestMetric,
                                              optimizer.ParamGroups.First().LearningRate, scheduler.Best, scheduler.BadEpochs, history.ToArray());
                 TrainingCheckpoint.Save(checkpoints.Path, state, objective, optimizer, best);
                 savedEpoch = epoch;

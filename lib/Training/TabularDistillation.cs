@@ -2,6 +2,7 @@ using Distill.Data.Tabular;
 using Distill.Distillation;
 using Distill.Models;
 using Distill.Runtime;
+using Distill.Training.Checkpoints;
 
 namespace Distill.Training;
 
@@ -39,8 +40,11 @@ public static class TabularDistillation
     /// <param name="seed">Seed of initialisation and batch order.</param>
     /// <param name="weight">Weight of the distillation term; the method's default when null.</param>
     /// <param name="progress">Per-epoch progress.</param>
+    /// <param name="checkpoints">Where the run's checkpoint is written and resumed from (student, loss state such as CRD's
+    /// memory, optimizer); none when null.</param>
     public static StudentRun TrainStudent(TeacherStudentData data, Mlp teacher, DistillationMethod method, IReadOnlyList<int> hiddenWidths,
-                                          TrainingOptions options, int seed, double? weight = null, IProgress<EpochRecord>? progress = null)
+                                          TrainingOptions options, int seed, double? weight = null, IProgress<EpochRecord>? progress = null,
+                                          CheckpointOptions? checkpoints = null)
     {
         Reproducibility.Seed(seed);
         var task = ClassificationTask.For(data.ClassCount);
@@ -48,7 +52,7 @@ public static class TabularDistillation
         var pair = new MlpPair(student, teacher, data.ClassCount, data.Train.TeacherInput, data.Train.Targets);
         var distiller = Distiller.Create(student, teacher, task.Loss, MlpDistillation.Terms(method, pair, weight));
         var objective = new DistillationObjective(student, distiller, task);
-        var result = new SupervisedTrainer(options).Fit(objective, data.Train, data.Validation, seed, progress);
+        var result = new SupervisedTrainer(options, checkpoints).Fit(objective, data.Train, data.Validation, seed, progress);
         return new StudentRun(method, seed, objective.Evaluate(data.Test), result);
     }
 

@@ -100,6 +100,10 @@ public sealed class ContrastiveIndexSampler : IDisposable
     /// <summary>True when a row's negatives may repeat (uniform alias draws, or K larger than the pool of other-class rows).</summary>
     public bool SamplesWithReplacement { get; }
 
+    /// <summary>The torch generator the draws come from, or null when they come from torch's global one (a training
+    /// checkpoint saves its state).</summary>
+    public torch.Generator? Generator => generator;
+
     /// <summary>Why the negatives are not what one would expect (K larger than the data), or null; show it to the user.</summary>
     public string? Warning { get; }
 

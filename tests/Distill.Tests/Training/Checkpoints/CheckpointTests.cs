@@ -125,6 +125,10 @@ public sealed class CheckpointTests : IDisposable
 
         public IEnumerable<Parameter> Parameters() => inner.Parameters();
 
+        public IReadOnlyDictionary<string, nn.Module> LossModules => inner.LossModules;
+
+        public IReadOnlyDictionary<string, Generator> Generators => inner.Generators;
+
         public StepLoss Loss(TabularSplit batch)
         {
             var step = inner.Loss(batch);
