@@ -88,7 +88,7 @@ public static class BeatGanKdExperiment
             foreach (var recipe in config.Students.Prepend(null))
             {
                 clock.Restart();
-                string model = recipe is null ? "student" : $"student+{recipe.Name.Replace(" ", "")}";
+                string model = (recipe?.Name ?? "student").Replace(" ", "");
                 using var student = TrainStudent(config, data, seed, teacherG, teacherD, recipe,
                     Checkpoint(checkpointFolder, fold, seed, model, config.StudentEpochs, data, log));
                 Add(runs, recipe?.Name ?? "student", seed, fold, student, data, clock, log);

@@ -1,0 +1,61 @@
+using Distill.Cli;
+
+namespace Distill.Tests.Cli;
+
+/// <summary><c>reproduce beatgan --checkpoint DIR</c>: one resumable checkpoint per model, an interrupted run finishes with the
+/// metrics of an uninterrupted one, a rerun trains nothing twice, and a folder of other options is refused.</summary>
+public sealed class ReproduceCheckpointTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("distill-reproduce-ckpt-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private string Sub(string name) => Path.Combine(folder, name);
+
+    private (int Code, string Output) Reproduce(string output, int studentEpochs, string? checkpoint, string learningRate = "0.001")
+    {
+        string[] args = ["reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "1", "--student-epochs", studentEpochs.ToString(),
+                         "--students", "crd", "--lr", learningRate, "--out", Sub(output)];
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        int code = DistillCommandLine.Run(checkpoint is null ? args : [.. args, "--checkpoint", checkpoint], stdout, stderr);
+        return (code, stdout + stderr.ToString());
+    }
+
+    // Every column but the wall time, which differs between runs.
+    private string[] Metrics(string output) =>
+        File.ReadAllLines(Path.Combine(Sub(output), "beatgan-runs.csv")).Select(l => l[..l.LastIndexOf(',')]).ToArray();
+
+    [Fact]
+    public void AnInterruptedRunResumesToTheUninterruptedMetricsAndARerunTrainsNothing()
+    {
+        var (plainCode, plain) = Reproduce("plain", studentEpochs: 2, checkpoint: null);
+        Assert.True(plainCode == 0, plain);
+        string checkpoints = Sub("ckpt");
+        var (stopCode, stopped) = Reproduce("stopped", studentEpochs: 1, checkpoints); // as if stopped after every student's epoch 1
+        Assert.True(stopCode == 0, stopped);
+        Assert.Equal(["fold0-seed0-student+crd.ckpt", "fold0-seed0-student.ckpt", "fold0-seed0-teacher.ckpt"],
+                     Directory.GetFiles(checkpoints).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain("resumes", stopped);
+
+        var (code, resumed) = Reproduce("resumed", studentEpochs: 2, checkpoints);
+
+        Assert.True(code == 0, resumed);
+        Assert.Contains($"fold 0 seed 0 teacher: complete in {Path.Combine(checkpoints, "fold0-seed0-teacher.ckpt")} (1 of 1 epochs), nothing to train", resumed);
+        Assert.Contains($"fold 0 seed 0 student+crd: resumes from {Path.Combine(checkpoints, "fold0-seed0-student+crd.ckpt")} after epoch 1 of 2", resumed);
+        Assert.Equal(Metrics("plain"), Metrics("resumed"));
+
+        var (againCode, again) = Reproduce("again", studentEpochs: 2, checkpoints);
+
+        Assert.True(againCode == 0, again);
+        foreach (string model in new[] { "teacher", "student", "student+crd" })
+            Assert.Contains($"fold 0 seed 0 {model}: complete in", again);
+        Assert.DoesNotContain("resumes", again);
+        Assert.Equal(Metrics("plain"), Metrics("again"));
+
+        var (otherCode, other) = Reproduce("other", studentEpochs: 2, checkpoints, learningRate: "0.002");
+
+        Assert.NotEqual(0, otherCode);
+        Assert.Contains("fold0-seed0-teacher.ckpt", other);
+        Assert.Contains("other settings", other);
+    }
+}
