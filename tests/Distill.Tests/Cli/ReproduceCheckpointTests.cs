@@ -1,4 +1,8 @@
+using System.Collections;
+using System.IO.Compression;
 using Distill.Cli;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
 
 namespace Distill.Tests.Cli;
 
@@ -25,10 +29,39 @@ public sealed class ReproduceCheckpointTests : IDisposable
     private string[] Metrics(string output) =>
         File.ReadAllLines(Path.Combine(Sub(output), "beatgan-runs.csv")).Select(l => l[..l.LastIndexOf(',')]).ToArray();
 
+    private static string Entry(string checkpoint, string name)
+    {
+        using var zip = ZipFile.OpenRead(checkpoint);
+        using var reader = new StreamReader(zip.GetEntry(name)!.Open());
+        return reader.ReadToEnd();
+    }
+
+    private static Dictionary<string, Tensor> Tensors(string checkpoint, string name)
+    {
+        using var zip = ZipFile.OpenRead(checkpoint);
+        using var buffer = new MemoryStream();
+        using (var entry = zip.GetEntry(name)!.Open()) entry.CopyTo(buffer);
+        buffer.Position = 0;
+        return PyTorchUnpickler.UnpickleStateDict(buffer).Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (Tensor)e.Value!);
+    }
+
+    // The metrics are rounded ranks and can hide a small divergence; the final networks, CRD's memory and the history cannot.
+    private static void AssertSameStudent(string expectedFile, string actualFile)
+    {
+        Assert.Equal(Entry(expectedFile, "trainer.json"), Entry(actualFile, "trainer.json"));
+        foreach (string name in new[] { "modules/generator.pt", "modules/discriminator.pt", "modules/terms/crd.pt" })
+        {
+            var (expected, actual) = (Tensors(expectedFile, name), Tensors(actualFile, name));
+            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+            foreach (var (key, tensor) in expected)
+                Assert.True(tensor.shape.SequenceEqual(actual[key].shape) && tensor.eq(actual[key]).all().item<bool>(), $"{name}: '{key}' differs");
+        }
+    }
+
     [Fact]
     public void AnInterruptedRunResumesToTheUninterruptedMetricsAndARerunTrainsNothing()
     {
-        var (plainCode, plain) = Reproduce("plain", studentEpochs: 2, checkpoint: null);
+        var (plainCode, plain) = Reproduce("plain", studentEpochs: 2, checkpoint: Sub("ckpt-plain"));
         Assert.True(plainCode == 0, plain);
         string checkpoints = Sub("ckpt");
         var (stopCode, stopped) = Reproduce("stopped", studentEpochs: 1, checkpoints); // as if stopped after every student's epoch 1
@@ -43,6 +76,7 @@ public sealed class ReproduceCheckpointTests : IDisposable
         Assert.Contains($"fold 0 seed 0 teacher: complete in {Path.Combine(checkpoints, "fold0-seed0-teacher.ckpt")} (1 of 1 epochs), nothing to train", resumed);
         Assert.Contains($"fold 0 seed 0 student+crd: resumes from {Path.Combine(checkpoints, "fold0-seed0-student+crd.ckpt")} after epoch 1 of 2", resumed);
         Assert.Equal(Metrics("plain"), Metrics("resumed"));
+        AssertSameStudent(Path.Combine(Sub("ckpt-plain"), "fold0-seed0-student+crd.ckpt"), Path.Combine(checkpoints, "fold0-seed0-student+crd.ckpt"));
 
         var (againCode, again) = Reproduce("again", studentEpochs: 2, checkpoints);
 
