@@ -74,6 +74,35 @@ public sealed class BeatGanCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void ATeacherCancelledInsideEpochThreeResumesFromEpochTwoAndEqualsAnUninterruptedRun()
+    {
+        var whole = TrainTeacher(initSeed: 5, Options(epochs: 4), checkpoint: null);
+        string path = FilePath("teacher.ckpt");
+        using var cancel = new CancellationTokenSource();
+        Reproducibility.Seed(5);
+        var stopped = new BeatGanTrainer(new BeatGanGenerator(Teacher), new BeatGanDiscriminator(Teacher), Options(epochs: 4),
+                                         new CheckpointOptions(path, Settings: "synthetic beats"));
+        Assert.ThrowsAny<OperationCanceledException>(() => stopped.Fit(train, validation, labels, SyntheticBeats.Auc,
+            new StopAt(epoch: 3, batch: 2, cancel), cancel.Token));
+        Assert.Equal(2, BeatGanTrainingCheckpoint.ReadEpoch(path)); // epoch 3's two steps were not saved
+
+        var resumed = TrainTeacher(initSeed: 77, Options(epochs: 4), path);
+
+        AssertSameState(whole.G, resumed.G, "generator");
+        AssertSameState(whole.D, resumed.D, "discriminator");
+        Assert.Equal(whole.Result.History.Select(h => h.ValidationScore), resumed.Result.History.Select(h => h.ValidationScore));
+    }
+
+    /// <summary>Cancels training once the given step has been reported.</summary>
+    private sealed class StopAt(int epoch, int batch, CancellationTokenSource cancel) : IProgress<BeatGanProgress>
+    {
+        public void Report(BeatGanProgress value)
+        {
+            if (value.Epoch == epoch && value.Batch == batch && value.CompletedEpoch is null) cancel.Cancel();
+        }
+    }
+
+    [Fact]
     public void ACompletedTeacherCheckpointRestoresTheFinalNetworksWithoutTraining()
     {
         string path = FilePath("teacher.ckpt");
