@@ -118,13 +118,13 @@ public sealed class BeatGanCheckpointTests : IDisposable
     }
 
     private (BeatGanGenerator G, BeatGanDiscriminator D, CrdLossState Crd, IReadOnlyList<BeatGanStudentEpoch> History) TrainStudent(
-        int termSeed, int epochs, string? checkpoint)
+        int termSeed, int epochs, string? checkpoint, long memoryRows = 24)
     {
         Reproducibility.Seed(9);
         var teacher = new BeatGanGenerator(Teacher);
         var teacherD = new BeatGanDiscriminator(Teacher);
         Reproducibility.Seed(termSeed); // CRD's embeddings and memory banks start from other rows in a resumed run
-        var crd = BeatGanKdTerms.Create(BeatGanKdTerm.LatentContrastive, Student, Teacher, teacherD, train.shape[0]);
+        var crd = BeatGanKdTerms.Create(BeatGanKdTerm.LatentContrastive, Student, Teacher, teacherD, memoryRows);
         var latent = BeatGanKdTerms.Create(BeatGanKdTerm.Latent, Student, Teacher, teacherD, train.shape[0]);
         var g = new BeatGanGenerator(Student);
         var d = new BeatGanDiscriminator(Student);
@@ -157,6 +157,19 @@ public sealed class BeatGanCheckpointTests : IDisposable
                          (actual.Epoch, actual.Discriminator, actual.Reconstruction, actual.Reinitialisations));
             Assert.Equal(whole.History[i].Terms.OrderBy(kv => kv.Key), resumed.History[i].Terms.OrderBy(kv => kv.Key));
         }
+    }
+
+    [Fact]
+    public void AStudentCheckpointWhoseMemoryBankDoesNotFitIsRefusedNamingTheTensor()
+    {
+        string path = FilePath("student.ckpt");
+        TrainStudent(termSeed: 3, epochs: 1, path);
+
+        var error = Assert.Throws<CorruptCheckpointException>(() => TrainStudent(termSeed: 3, epochs: 2, path, memoryRows: 30));
+
+        Assert.Contains(path, error.Message);
+        Assert.Contains("modules/terms/crd.pt", error.Message);
+        Assert.Contains("[24, 128] in the file, [30, 128] in this run's terms/crd", error.Message);
     }
 
     [Fact]
