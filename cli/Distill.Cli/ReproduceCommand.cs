@@ -109,11 +109,18 @@ public static class ReproduceCommand
                           "epochs, test AUC, AP, best F1, wall time).",
             DefaultValueFactory = _ => new DirectoryInfo("distill-runs"),
         };
+        var checkpoint = new Option<DirectoryInfo?>("--checkpoint")
+        {
+            Description = "Folder of resumable checkpoints, one file per model: fold0-seed1-teacher.ckpt, fold0-seed1-student.ckpt, " +
+                          "fold0-seed1-student+rec-kd.ckpt, ... (networks, both Adams, RNG, history; replaced atomically after every epoch). " +
+                          "A rerun with the same options resumes unfinished models after their last epoch, bit-identically on the CPU, and " +
+                          "trains nothing twice; a checkpoint written with other options is refused (use another folder).",
+        };
         var beatgan = new Command("beatgan", "BeatGAN anomaly detection (Zhou et al., IJCAI 2019): teacher, student without KD, and distilled " +
                                              $"students ({TermNames}; const-kd is the lab notes' gradient-free KL, kept to show it changes nothing).")
         {
             data, cache, records, folds, maxTrain, seeds, teacherEpochs, studentEpochs, batchSize, learningRate, students, tune,
-            teacherFile, teacherDiscriminatorFile, output,
+            teacherFile, teacherDiscriminatorFile, output, checkpoint,
         };
         beatgan.Validators.Add(r =>
         {
@@ -147,7 +154,8 @@ public static class ReproduceCommand
                 var foldConfig = parse.GetValue(tune) ? Tuned(config, beats, console) : config;
                 console.WriteLine($"batch {foldConfig.BatchSize}, lr {foldConfig.LearningRate}, students: {string.Join("; ", foldConfig.Students)}");
                 var foldRuns = BeatGanKdExperiment.Run(foldConfig, beats, line => console.WriteLine(line), fold,
-                    parse.GetValue(teacherFile) is { } g ? _ => LoadTeacher(g, parse.GetValue(teacherDiscriminatorFile)!, foldConfig) : null);
+                    parse.GetValue(teacherFile) is { } g ? _ => LoadTeacher(g, parse.GetValue(teacherDiscriminatorFile)!, foldConfig) : null,
+                    parse.GetValue(checkpoint)?.FullName);
                 runs.AddRange(foldRuns);
                 log.Add(foldConfig, beats, foldRuns);
             }

@@ -4,6 +4,7 @@ using Distill.Models.BeatGan;
 using Distill.Runtime;
 using Distill.Training;
 using Distill.Training.BeatGan;
+using Distill.Training.Checkpoints;
 
 namespace Distill.Distillation.BeatGan;
 
@@ -70,8 +71,10 @@ public static class BeatGanKdExperiment
     /// <param name="fold">Recorded in each run (the fold <paramref name="data"/> was cut from).</param>
     /// <param name="teacher">Gives the teacher generator and discriminator of a seed, for example loaded from PyTorch files with
     /// <see cref="Interop.BeatGanPyTorch"/>; null trains one per seed with <see cref="TrainTeacher"/>. The experiment disposes them.</param>
+    /// <param name="checkpointFolder">Folder of one resumable checkpoint per trained model (<see cref="CheckpointFile"/>); a rerun
+    /// resumes unfinished models and only restores finished ones. Null writes none.</param>
     public static IReadOnlyList<BeatGanKdRun> Run(BeatGanKdConfig config, BeatGanKdData data, Action<string>? log = null, int fold = 0,
-        Func<int, (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator)>? teacher = null)
+        Func<int, (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator)>? teacher = null, string? checkpointFolder = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -79,12 +82,15 @@ public static class BeatGanKdExperiment
         for (int seed = 0; seed < config.Seeds; seed++)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var (teacherG, teacherD) = teacher?.Invoke(seed) ?? TrainTeacher(config, data, seed);
+            var (teacherG, teacherD) = teacher?.Invoke(seed)
+                ?? TrainTeacher(config, data, seed, Checkpoint(checkpointFolder, fold, seed, "teacher", config.TeacherEpochs, data, log));
             Add(runs, "teacher", seed, fold, teacherG, data, clock, log);
             foreach (var recipe in config.Students.Prepend(null))
             {
                 clock.Restart();
-                using var student = TrainStudent(config, data, seed, teacherG, teacherD, recipe);
+                string model = (recipe?.Name ?? "student").Replace(" ", "");
+                using var student = TrainStudent(config, data, seed, teacherG, teacherD, recipe,
+                    Checkpoint(checkpointFolder, fold, seed, model, config.StudentEpochs, data, log));
                 Add(runs, recipe?.Name ?? "student", seed, fold, student, data, clock, log);
             }
             teacherG.Dispose();
@@ -94,21 +100,34 @@ public static class BeatGanKdExperiment
     }
 
     /// <summary>Trains the teacher generator and discriminator of <paramref name="seed"/>, keeping the epoch of best validation AUC.</summary>
-    public static (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator) TrainTeacher(BeatGanKdConfig config, BeatGanKdData data, int seed)
+    /// <param name="config">Sizes and epochs.</param>
+    /// <param name="data">The beats.</param>
+    /// <param name="seed">Seed of the initialisation and the batch order.</param>
+    /// <param name="checkpoint">Where to write and resume the teacher's checkpoint; none when null.</param>
+    public static (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator) TrainTeacher(BeatGanKdConfig config, BeatGanKdData data, int seed,
+        CheckpointOptions? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
         Reproducibility.Seed(seed);
         var teacher = new BeatGanGenerator(config.Teacher);
         var teacherD = new BeatGanDiscriminator(config.Teacher);
-        var training = new BeatGanTrainer(teacher, teacherD, new BeatGanTrainingOptions(Epochs: config.TeacherEpochs, BatchSize: config.BatchSize, LearningRate: config.LearningRate, Seed: seed));
+        var training = new BeatGanTrainer(teacher, teacherD,
+            new BeatGanTrainingOptions(Epochs: config.TeacherEpochs, BatchSize: config.BatchSize, LearningRate: config.LearningRate, Seed: seed), checkpoint);
         training.Fit(data.Train, data.Validation, data.ValidationLabels, (s, l) => BinaryMetrics.RocAuc(s, l)).Best.Dispose();
         return (teacher, teacherD);
     }
 
     /// <summary>Trains one student of <paramref name="seed"/>, plain (<paramref name="recipe"/> null) or with the recipe's terms.</summary>
+    /// <param name="config">Sizes and epochs.</param>
+    /// <param name="data">The beats.</param>
+    /// <param name="seed">Seed of the batch order (the initialisation is seeded by 10,000 + seed).</param>
+    /// <param name="teacher">The trained teacher generator.</param>
+    /// <param name="teacherDiscriminator">The teacher's discriminator (used by the d-at term).</param>
+    /// <param name="recipe">The distillation terms and weights; null for the plain student.</param>
+    /// <param name="checkpoint">Where to write and resume the student's checkpoint; none when null.</param>
     public static BeatGanGenerator TrainStudent(BeatGanKdConfig config, BeatGanKdData data, int seed, BeatGanGenerator teacher,
-        BeatGanDiscriminator teacherDiscriminator, BeatGanKdStudent? recipe)
+        BeatGanDiscriminator teacherDiscriminator, BeatGanKdStudent? recipe, CheckpointOptions? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -122,7 +141,7 @@ public static class BeatGanKdExperiment
         var options = new BeatGanStudentOptions(
             new BeatGanTrainingOptions(Epochs: config.StudentEpochs, BatchSize: config.BatchSize, LearningRate: config.LearningRate, Seed: seed),
             AcceptGradientFreeTerms: terms.Any(t => t.Loss is ConstantScoreKdLoss));
-        new BeatGanStudentTrainer(student, studentD, teacher, terms, options).Fit(data.Train);
+        new BeatGanStudentTrainer(student, studentD, teacher, terms, options, checkpoint).Fit(data.Train);
         foreach (var module in terms.Select(t => t.Loss).OfType<TorchSharp.torch.nn.Module>()) module.Dispose();
         return student;
     }
@@ -143,6 +162,35 @@ public static class BeatGanKdExperiment
     {
         ArgumentNullException.ThrowIfNull(data);
         return BinaryEvaluation.Of(ReconstructionScores.Compute(generator, data.Test), data.TestLabels);
+    }
+
+    /// <summary>The checkpoint file of one model: <c>fold{fold}-seed{seed}-{model}.ckpt</c>, with characters other than letters,
+    /// digits and <c>+ - = . _</c> replaced by <c>_</c>.</summary>
+    /// <param name="folder">The checkpoint folder.</param>
+    /// <param name="fold">The data fold.</param>
+    /// <param name="seed">The seed.</param>
+    /// <param name="model">"teacher", "student" or "student+" and the recipe's name without spaces.</param>
+    public static string CheckpointFile(string folder, int fold, int seed, string model)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(model);
+        var safe = model.Select(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '=' or '.' or '_' ? c : '_').ToArray();
+        return Path.Combine(folder, $"fold{fold}-seed{seed}-{new string(safe)}.ckpt");
+    }
+
+    // The data's description and the fold tie a checkpoint to its data; the trainers add sizes, options and terms.
+    private static CheckpointOptions? Checkpoint(string? folder, int fold, int seed, string model, int epochs, BeatGanKdData data, Action<string>? log)
+    {
+        if (folder is null) return null;
+        string path = CheckpointFile(folder, fold, seed, model);
+        if (File.Exists(path))
+        {
+            int done = BeatGanTrainingCheckpoint.ReadEpoch(path);
+            log?.Invoke(done >= epochs
+                ? $"fold {fold} seed {seed} {model}: complete in {path} ({done} of {epochs} epochs), nothing to train"
+                : $"fold {fold} seed {seed} {model}: resumes from {path} after epoch {done} of {epochs}");
+        }
+        return new CheckpointOptions(path, Settings: $"{data.Description}; fold {fold}");
     }
 
     private static void Add(List<BeatGanKdRun> runs, string method, int seed, int fold, BeatGanGenerator generator, BeatGanKdData data,

@@ -26,6 +26,9 @@ public sealed class BeatGanCheckpoint : IDisposable
     /// <summary>Copies the current weights of both networks.</summary>
     public static BeatGanCheckpoint Capture(BeatGanGenerator g, BeatGanDiscriminator d) => new(Copy(g), Copy(d));
 
+    /// <summary>Takes ownership of tensors read from a file checkpoint (see <see cref="BeatGanTrainingCheckpoint"/>).</summary>
+    internal static BeatGanCheckpoint Adopt(Dictionary<string, Tensor> generator, Dictionary<string, Tensor> discriminator) => new(generator, discriminator);
+
     /// <summary>Loads the saved weights back into the given networks (which must have the same sizes).</summary>
     public void Restore(BeatGanGenerator g, BeatGanDiscriminator d)
     {

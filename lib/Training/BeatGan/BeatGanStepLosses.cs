@@ -23,7 +23,8 @@ public sealed record BeatGanStepLosses(
     /// <param name="epoch">1-based epoch.</param>
     /// <param name="batch">1-based batch within the epoch.</param>
     /// <param name="terms">Distillation terms of a student step (unweighted), if any.</param>
-    public void ThrowIfNotFinite(int epoch, int batch, IReadOnlyDictionary<string, double>? terms = null)
+    /// <param name="kept">What was saved (the last file checkpoint), for the message; null when training writes none.</param>
+    public void ThrowIfNotFinite(int epoch, int batch, IReadOnlyDictionary<string, double>? terms = null, string? kept = null)
     {
         var named = new Dictionary<string, double>(StringComparer.Ordinal)
         {
@@ -32,6 +33,6 @@ public sealed record BeatGanStepLosses(
         foreach (var (name, value) in terms ?? new Dictionary<string, double>()) named[name] = value;
         if (double.IsFinite(Generator) && named.Values.All(double.IsFinite)) return;
         throw new NonFiniteLossException(epoch, batch, Generator, named,
-            "BeatGAN training writes no file checkpoint, so nothing was saved; the networks in memory hold non-finite weights.");
+            kept ?? "BeatGAN training writes no file checkpoint, so nothing was saved; the networks in memory hold non-finite weights.");
     }
 }

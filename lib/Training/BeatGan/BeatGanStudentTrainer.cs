@@ -4,6 +4,7 @@ using Distill.Distillation;
 using Distill.Models;
 using Distill.Models.BeatGan;
 using Distill.Runtime;
+using Distill.Training.Checkpoints;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -19,6 +20,9 @@ namespace Distill.Training.BeatGan;
 /// (reconstruction as Output, the eleven features) and whose Targets are the input beats x.
 /// The teacher generator is frozen (requires_grad = false) and runs in eval mode without gradient. Parameters of terms
 /// that are modules (a latent regressor) are optimised with the student generator.
+/// With <see cref="CheckpointOptions"/>, both networks, the terms' module state (CRD's memory banks, a regressor), both
+/// Adams, torch's generator and the history are written after every epoch (<see cref="BeatGanTrainingCheckpoint"/>), and a
+/// run with the same settings resumes from them bit-identically on the CPU.
 /// </remarks>
 public sealed class BeatGanStudentTrainer
 {
@@ -28,12 +32,21 @@ public sealed class BeatGanStudentTrainer
     private readonly IReadOnlyList<DistillationTerm> terms;
     private readonly BeatGanTrainingOptions options;
     private readonly bool acceptGradientFree;
-    private readonly optim.Optimizer generatorOptimizer;
-    private readonly optim.Optimizer discriminatorOptimizer;
+    private readonly CheckpointOptions? checkpoints;
+    private readonly Adam generatorOptimizer;
+    private readonly Adam discriminatorOptimizer;
 
     /// <summary>Prepares Adam for the student generator (with the terms' parameters) and the student discriminator; freezes the teacher.</summary>
+    /// <param name="student">The student generator to train.</param>
+    /// <param name="discriminator">The student's discriminator.</param>
+    /// <param name="teacher">The trained teacher generator (frozen here).</param>
+    /// <param name="terms">The weighted distillation terms, with distinct names.</param>
+    /// <param name="options">Training options and the gradient-free switch.</param>
+    /// <param name="checkpoints">Where to write a checkpoint after every epoch and whether to resume from it; none when null.
+    /// Its <see cref="CheckpointOptions.Settings"/> should name the data and the teacher's run; the trainer adds sizes, options,
+    /// terms and a checksum of the teacher's weights itself.</param>
     public BeatGanStudentTrainer(BeatGanGenerator student, BeatGanDiscriminator discriminator, BeatGanGenerator teacher,
-        IEnumerable<DistillationTerm> terms, BeatGanStudentOptions? options = null)
+        IEnumerable<DistillationTerm> terms, BeatGanStudentOptions? options = null, CheckpointOptions? checkpoints = null)
     {
         this.student = student ?? throw new ArgumentNullException(nameof(student));
         this.discriminator = discriminator ?? throw new ArgumentNullException(nameof(discriminator));
@@ -56,6 +69,8 @@ public sealed class BeatGanStudentTrainer
         var studentOptions = options ?? new BeatGanStudentOptions();
         this.options = studentOptions.ValidatedTraining();
         acceptGradientFree = studentOptions.AcceptGradientFreeTerms;
+        checkpoints?.Validate();
+        this.checkpoints = checkpoints;
         foreach (var p in teacher.parameters()) p.requires_grad = false;
         teacher.eval();
 
@@ -134,7 +149,10 @@ public sealed class BeatGanStudentTrainer
     /// <summary>Trains for <see cref="BeatGanTrainingOptions.Epochs"/> epochs on normal beats [N, nc, L] and returns each epoch's means.</summary>
     /// <param name="trainBeats">Normal beats [N, nc, L], N ≥ batch size; an incomplete last batch is dropped.</param>
     /// <param name="progress">Receives each epoch's summary as it completes.</param>
-    /// <param name="cancellationToken">Stops training between steps.</param>
+    /// <param name="cancellationToken">Stops training between steps (the last completed epoch's checkpoint is kept).</param>
+    /// <remarks>With a checkpoint to resume from, the epochs it holds are not trained again nor reported to <paramref name="progress"/>;
+    /// a checkpoint of all epochs only restores the networks and the terms.</remarks>
+    /// <exception cref="CorruptCheckpointException">The checkpoint is unreadable, from other settings or does not fit the networks or terms.</exception>
     public IReadOnlyList<BeatGanStudentEpoch> Fit(Tensor trainBeats, IProgress<BeatGanStudentEpoch>? progress = null, CancellationToken cancellationToken = default)
     {
         var o = student.Options;
@@ -148,10 +166,18 @@ public sealed class BeatGanStudentTrainer
         var random = new Random(options.Seed);
         int count = (int)train.shape[0], batches = count / options.BatchSize;
         var history = new List<BeatGanStudentEpoch>(options.Epochs);
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        int savedEpoch = 0;
+        string settings = Settings(count);
+        if (checkpoints is { Resume: true } && File.Exists(checkpoints.Path))
         {
-            var order = Enumerable.Range(0, count).Select(i => (long)i).ToArray();
-            random.Shuffle(order);
+            var (state, _) = BeatGanTrainingCheckpoint.Load<BeatGanStudentEpoch>(checkpoints.Path, settings, options.Epochs, Modules, Optimizers, null);
+            history.AddRange(state.History);
+            savedEpoch = state.Epoch;
+            BeatGanBatchOrder.Replay(count, random, savedEpoch);
+        }
+        for (int epoch = savedEpoch + 1; epoch <= options.Epochs; epoch++)
+        {
+            var order = BeatGanBatchOrder.Shuffled(count, random);
             double sumD = 0, sumRec = 0;
             int reinits = 0;
             var sums = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -164,7 +190,7 @@ public sealed class BeatGanStudentTrainer
                     var index = tensor(order.AsSpan(b * options.BatchSize, options.BatchSize).ToArray(), device: train.device); // [B]
                     step = TrainStep(train.index_select(0, index), index);
                 }
-                step.Losses.ThrowIfNotFinite(epoch, b + 1, step.Terms);
+                step.Losses.ThrowIfNotFinite(epoch, b + 1, step.Terms, BeatGanTrainingCheckpoint.Kept(checkpoints, savedEpoch));
                 sumD += step.Losses.Discriminator;
                 sumRec += step.Losses.Reconstruction;
                 if (step.Losses.DiscriminatorReinitialised) reinits++;
@@ -173,9 +199,40 @@ public sealed class BeatGanStudentTrainer
             var summary = new BeatGanStudentEpoch(epoch, sumD / batches, sumRec / batches,
                 sums.ToDictionary(kv => kv.Key, kv => kv.Value / batches), reinits);
             history.Add(summary);
+            if (checkpoints is not null && checkpoints.IsDue(epoch, epoch == options.Epochs))
+            {
+                BeatGanTrainingCheckpoint.Save(checkpoints.Path, new BeatGanTrainerState<BeatGanStudentEpoch>(
+                    BeatGanTrainingCheckpoint.FormatVersion, settings, epoch, 0, double.NegativeInfinity, history.ToArray(), []), Modules, Optimizers, null);
+                savedEpoch = epoch;
+            }
             progress?.Report(summary);
         }
         return history;
+    }
+
+    // The terms that are modules are saved whole (parameters and buffers: CRD's memory banks, a regressor's statistics).
+    private Dictionary<string, nn.Module> Modules
+    {
+        get
+        {
+            var modules = new Dictionary<string, nn.Module>(StringComparer.Ordinal) { ["generator"] = student, ["discriminator"] = discriminator };
+            foreach (var term in terms)
+                if (term.Loss is nn.Module module) modules[$"terms/{term.Loss.Name}"] = module;
+            return modules;
+        }
+    }
+
+    private Dictionary<string, OptimizerHelper> Optimizers => new() { ["generator"] = generatorOptimizer, ["discriminator"] = discriminatorOptimizer };
+
+    private string Settings(int trainBeats)
+    {
+        double checksum;
+        using (NewDisposeScope())
+        using (no_grad()) checksum = teacher.parameters().Sum(p => p.to(float64).abs().sum().item<double>());
+        string termList = string.Join(", ", terms.Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Loss.Name}={t.Weight:R}")));
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"BeatGAN student; generator {student.Options}; discriminator {discriminator.Options}; teacher {teacher.Options} with |weights| {checksum:R}; " +
+            $"terms [{termList}]; gradient-free terms accepted {acceptGradientFree}; {BeatGanBatchOrder.Describe(options, trainBeats)}; {checkpoints?.Settings}");
     }
 
 }

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using TorchSharp;
+using TorchSharp.Modules;
 using Distill.Anomaly;
 using Distill.Models.BeatGan;
 using Distill.Runtime;
+using Distill.Training.Checkpoints;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -22,17 +24,27 @@ namespace Distill.Training.BeatGan;
 /// D's weights are frozen during G's step, since neither gradient was ever applied; the D loss is checked right after
 /// the step as the authors do (Adam's moments and batch-norm running statistics survive a re-initialisation there
 /// too); validation scores the generator in evaluation mode.
+/// With <see cref="CheckpointOptions"/>, both networks, both Adams, torch's generator, the history and the best epoch are
+/// written after every epoch (<see cref="BeatGanTrainingCheckpoint"/>), and a run with the same settings resumes from them
+/// bit-identically on the CPU.
 /// </remarks>
 public sealed class BeatGanTrainer
 {
     private readonly BeatGanGenerator generator;
     private readonly BeatGanDiscriminator discriminator;
     private readonly BeatGanTrainingOptions options;
-    private readonly optim.Optimizer generatorOptimizer;
-    private readonly optim.Optimizer discriminatorOptimizer;
+    private readonly CheckpointOptions? checkpoints;
+    private readonly Adam generatorOptimizer;
+    private readonly Adam discriminatorOptimizer;
 
     /// <summary>Prepares Adam optimisers for both networks.</summary>
-    public BeatGanTrainer(BeatGanGenerator generator, BeatGanDiscriminator discriminator, BeatGanTrainingOptions? options = null)
+    /// <param name="generator">The generator to train.</param>
+    /// <param name="discriminator">The discriminator to train.</param>
+    /// <param name="options">Epochs, batch, Adam, w_adv, re-initialisation threshold, seed.</param>
+    /// <param name="checkpoints">Where to write a checkpoint after every epoch and whether to resume from it; none when null.
+    /// Its <see cref="CheckpointOptions.Settings"/> should name the data; the trainer adds sizes and options itself.</param>
+    public BeatGanTrainer(BeatGanGenerator generator, BeatGanDiscriminator discriminator, BeatGanTrainingOptions? options = null,
+                          CheckpointOptions? checkpoints = null)
     {
         this.generator = generator ?? throw new ArgumentNullException(nameof(generator));
         this.discriminator = discriminator ?? throw new ArgumentNullException(nameof(discriminator));
@@ -41,6 +53,8 @@ public sealed class BeatGanTrainer
                 $"Generator beats [{generator.Options.Channels}, {generator.Options.SignalLength}] and discriminator beats " +
                 $"[{discriminator.Options.Channels}, {discriminator.Options.SignalLength}] differ; build both from the same Channels and SignalLength.");
         this.options = (options ?? new BeatGanTrainingOptions()).Validated();
+        checkpoints?.Validate();
+        this.checkpoints = checkpoints;
         generatorOptimizer = optim.Adam(generator.parameters(), this.options.LearningRate, this.options.Beta1, this.options.Beta2);
         discriminatorOptimizer = optim.Adam(discriminator.parameters(), this.options.LearningRate, this.options.Beta1, this.options.Beta2);
     }
@@ -93,7 +107,10 @@ public sealed class BeatGanTrainer
     /// <param name="validationLabels">1 for abnormal, 0 for normal, one per validation beat; both classes present.</param>
     /// <param name="validationMetric">Rates anomaly scores against labels, higher is better (ROC AUC in the paper).</param>
     /// <param name="progress">Receives a report after every step and after every epoch's validation.</param>
-    /// <param name="cancellationToken">Stops training between steps.</param>
+    /// <param name="cancellationToken">Stops training between steps (the last completed epoch's checkpoint is kept).</param>
+    /// <remarks>With a checkpoint to resume from, the epochs it holds are not trained again nor reported to <paramref name="progress"/>;
+    /// a checkpoint of all epochs only restores the networks.</remarks>
+    /// <exception cref="CorruptCheckpointException">The checkpoint is unreadable, from other settings or does not fit the networks.</exception>
     public BeatGanTrainingResult Fit(
         Tensor trainBeats,
         Tensor validationBeats,
@@ -116,17 +133,27 @@ public sealed class BeatGanTrainer
 
         var train = trainBeats.to(DistillDevice.Current);
         var random = new Random(options.Seed);
-        int batches = (int)(train.shape[0] / options.BatchSize);
+        int count = (int)train.shape[0], batches = count / options.BatchSize;
         var history = new List<BeatGanEpochSummary>(options.Epochs);
         var reinitialisations = new List<BeatGanReinitialisation>();
         BeatGanCheckpoint? best = null;
-        int bestEpoch = 0;
+        int bestEpoch = 0, savedEpoch = 0;
         double bestScore = double.NegativeInfinity;
+        string settings = Settings(count);
+        if (checkpoints is { Resume: true } && File.Exists(checkpoints.Path))
+        {
+            var (state, saved) = BeatGanTrainingCheckpoint.Load<BeatGanEpochSummary>(checkpoints.Path, settings, options.Epochs,
+                Modules, Optimizers, (generator, discriminator));
+            history.AddRange(state.History);
+            reinitialisations.AddRange(state.Reinitialisations);
+            (best, bestEpoch, bestScore, savedEpoch) = (saved, state.BestEpoch, state.BestScore, state.Epoch);
+            BeatGanBatchOrder.Replay(count, random, savedEpoch);
+        }
 
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        for (int epoch = savedEpoch + 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            var order = Shuffled((int)train.shape[0], random);
+            var order = BeatGanBatchOrder.Shuffled(count, random);
             double sumD = 0, sumRec = 0, sumAdv = 0;
             int epochReinits = 0;
             BeatGanStepLosses? last = null;
@@ -139,7 +166,7 @@ public sealed class BeatGanTrainer
                     var index = tensor(order.AsSpan(b * options.BatchSize, options.BatchSize).ToArray(), device: train.device); // [B]
                     step = TrainStep(train.index_select(0, index));
                 }
-                step.ThrowIfNotFinite(epoch, b + 1);
+                step.ThrowIfNotFinite(epoch, b + 1, kept: BeatGanTrainingCheckpoint.Kept(checkpoints, savedEpoch));
                 sumD += step.Discriminator;
                 sumRec += step.Reconstruction;
                 sumAdv += step.Adversarial;
@@ -165,6 +192,13 @@ public sealed class BeatGanTrainer
             }
             var summary = new BeatGanEpochSummary(epoch, sumD / batches, sumRec / batches, sumAdv / batches, score, epochReinits, isBest, clock.Elapsed);
             history.Add(summary);
+            if (checkpoints is not null && checkpoints.IsDue(epoch, epoch == options.Epochs))
+            {
+                BeatGanTrainingCheckpoint.Save(checkpoints.Path, new BeatGanTrainerState<BeatGanEpochSummary>(
+                    BeatGanTrainingCheckpoint.FormatVersion, settings, epoch, bestEpoch, bestScore, history.ToArray(), reinitialisations.ToArray()),
+                    Modules, Optimizers, best);
+                savedEpoch = epoch;
+            }
             progress?.Report(new BeatGanProgress(epoch, options.Epochs, batches, batches, last!, summary));
         }
 
@@ -182,12 +216,12 @@ public sealed class BeatGanTrainer
             throw new ArgumentException($"{name} contains NaN; clean or drop those beats before training.", name);
     }
 
-    private static long[] Shuffled(int count, Random random)
-    {
-        var order = new long[count];
-        for (int i = 0; i < count; i++) order[i] = i;
-        random.Shuffle(order);
-        return order;
-    }
+    private Dictionary<string, nn.Module> Modules => new() { ["generator"] = generator, ["discriminator"] = discriminator };
+
+    private Dictionary<string, OptimizerHelper> Optimizers => new() { ["generator"] = generatorOptimizer, ["discriminator"] = discriminatorOptimizer };
+
+    private string Settings(int trainBeats) =>
+        $"BeatGAN teacher; generator {generator.Options}; discriminator {discriminator.Options}; restore best {options.RestoreBest}; " +
+        $"{BeatGanBatchOrder.Describe(options, trainBeats)}; {checkpoints?.Settings}";
 
 }

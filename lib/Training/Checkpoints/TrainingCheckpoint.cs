@@ -1,11 +1,10 @@
-using System.Collections;
 using System.IO.Compression;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
+using static Distill.Training.Checkpoints.CheckpointZip;
 
 namespace Distill.Training.Checkpoints;
 
@@ -41,11 +40,6 @@ public static class TrainingCheckpoint
     private const string RngEntry = "rng.pt";
     private const string LossFolder = "losses/";
     private const string TorchGenerator = "torch";
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, // a metric can be NaN (AUC of one class)
-    };
 
     /// <summary>Writes a checkpoint atomically: the file holds either the previous checkpoint or this one, never a mixture.</summary>
     public static void Save(string path, TrainerState state, ITrainingObjective objective, OptimizerHelper optimizer, ModelSnapshot best)
@@ -157,13 +151,6 @@ public static class TrainingCheckpoint
         return state with { Settings = state.Settings ?? "" };
     }
 
-    private static bool IsUnreadable(Exception error)
-        => error is InvalidDataException or JsonException or EndOfStreamException or NotSupportedException or NotImplementedException
-                 or InvalidOperationException or InvalidCastException or Razorvine.Pickle.PickleException;
-
-    private static CorruptCheckpointException Unreadable(string path, Exception error)
-        => new(path, $"the file is truncated or corrupt ({error.GetType().Name}: {error.Message}).", error);
-
     // The torch generator first, then the objective's own generators by name.
     private static IEnumerable<KeyValuePair<string, Tensor>> GeneratorStates(ITrainingObjective objective)
         => objective.Generators.Select(kv => KeyValuePair.Create(kv.Key, kv.Value.get_state()))
@@ -195,47 +182,4 @@ public static class TrainingCheckpoint
 
     private static IEnumerable<KeyValuePair<string, Tensor>> Parameters(ITrainingObjective objective)
         => objective.Parameters().Select((parameter, i) => KeyValuePair.Create(i.ToString(System.Globalization.CultureInfo.InvariantCulture), (Tensor)parameter));
-
-    private static IEnumerable<string> Mismatches(string part, Dictionary<string, Tensor> saved, IDictionary<string, Tensor> expected,
-                                                  string target = "the model")
-    {
-        foreach (var key in expected.Keys.Where(k => !saved.ContainsKey(k))) yield return $"{part}: missing '{key}'";
-        foreach (var key in saved.Keys.Where(k => !expected.ContainsKey(k))) yield return $"{part}: unexpected '{key}'";
-        foreach (var (key, tensor) in saved.Where(kv => expected.ContainsKey(kv.Key)))
-            if (!tensor.shape.SequenceEqual(expected[key].shape))
-                yield return $"{part}: '{key}' is [{string.Join(", ", tensor.shape)}] in the file, [{string.Join(", ", expected[key].shape)}] in {target}";
-    }
-
-    private static void WriteEntry(ZipArchive zip, string name, Action<Stream> write)
-    {
-        using var entry = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
-        write(entry);
-    }
-
-    private static void WriteTensors(ZipArchive zip, string name, IEnumerable<KeyValuePair<string, Tensor>> tensors)
-    {
-        using var scope = NewDisposeScope();
-        var table = new Hashtable();
-        foreach (var (key, tensor) in tensors) table[key] = tensor.detach().cpu().contiguous();
-        // The pickler writes a zip of its own; it gets a seekable buffer rather than the entry stream.
-        using var buffer = new MemoryStream();
-        PyTorchPickler.PickleStateDict(buffer, table, leaveOpen: true);
-        WriteEntry(zip, name, entry => entry.Write(buffer.GetBuffer(), 0, (int)buffer.Length));
-    }
-
-    private static byte[] ReadEntry(ZipArchive zip, string path, string name)
-    {
-        var entry = zip.GetEntry(name) ?? throw new CorruptCheckpointException(path, $"it has no '{name}' entry.");
-        using var stream = entry.Open();
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
-    }
-
-    private static Dictionary<string, Tensor> ReadTensors(ZipArchive zip, string path, string name)
-    {
-        using var buffer = new MemoryStream(ReadEntry(zip, path, name));
-        var table = PyTorchUnpickler.UnpickleStateDict(buffer);
-        return table.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (Tensor)e.Value!);
-    }
 }
