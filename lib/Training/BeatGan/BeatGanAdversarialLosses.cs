@@ -24,6 +24,19 @@ internal static class BeatGanAdversarialLosses
                 F.binary_cross_entropy_with_logits(fakeLogits, zeros_like(fakeLogits)));
     }
 
+    /// <summary>One discriminator update on beats x against the generator's reconstructions; returns the two BCE values.</summary>
+    /// <remarks>Runs in its own dispose scope, so its activations are freed before the generator update builds its graph.</remarks>
+    public static (double Real, double Fake) UpdateDiscriminator(optim.Optimizer optimizer, BeatGanDiscriminator discriminator,
+                                                                 nn.Module<Tensor, Tensor> generator, Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        optimizer.zero_grad();
+        var (errorReal, errorFake) = Discriminator(discriminator, generator, x);
+        (errorReal + errorFake).backward();
+        optimizer.step();
+        return (errorReal.item<float>(), errorFake.item<float>());
+    }
+
     /// <summary>Reconstruction MSE and feature-matching MSE of a reconstruction, with the discriminator's weights frozen
     /// while the graph is built so the generator's backward pass leaves them without gradient.</summary>
     /// <remarks>The caller back-propagates inside <paramref name="backward"/>, before the discriminator is unfrozen.</remarks>

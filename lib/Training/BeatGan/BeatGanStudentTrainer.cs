@@ -97,22 +97,13 @@ public sealed class BeatGanStudentTrainer
         student.train();
         discriminator.train();
         foreach (var module in terms.Select(t => t.Loss).OfType<nn.Module>()) module.train();
-        var (real, fake) = UpdateDiscriminator(x);
+        var (real, fake) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, student, x);
         var (reconstruction, adversarial, total, values) = UpdateGenerator(x, rows);
         bool reinitialise = real + fake < options.ReinitThreshold;
         if (reinitialise) discriminator.ResetParameters();
         return new BeatGanStudentStep(new BeatGanStepLosses(real, fake, reconstruction, adversarial, total, reinitialise), values);
     }
 
-    private (double Real, double Fake) UpdateDiscriminator(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        discriminatorOptimizer.zero_grad();
-        var (errorReal, errorFake) = BeatGanAdversarialLosses.Discriminator(discriminator, student, x);
-        (errorReal + errorFake).backward();
-        discriminatorOptimizer.step();
-        return (errorReal.item<float>(), errorFake.item<float>());
-    }
 
     private (double Reconstruction, double Adversarial, double Total, Dictionary<string, double> Terms) UpdateGenerator(Tensor x, Tensor? rows)
     {

@@ -69,24 +69,14 @@ public sealed class BeatGanTrainer
         var x = beats.to(DistillDevice.Current); // [B, nc, L]
         generator.train();
         discriminator.train();
-        var (real, fake) = UpdateDiscriminator(x);
+        var (real, fake) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, generator, x);
         var (reconstruction, adversarial, total) = UpdateGenerator(x);
         bool reinitialise = real + fake < options.ReinitThreshold;
         if (reinitialise) discriminator.ResetParameters();
         return new BeatGanStepLosses(real, fake, reconstruction, adversarial, total, reinitialise);
     }
 
-    // Each update has its own dispose scope, so the first update's activations are freed before the second runs.
-    private (double Real, double Fake) UpdateDiscriminator(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        discriminatorOptimizer.zero_grad();
-        var (errorReal, errorFake) = BeatGanAdversarialLosses.Discriminator(discriminator, generator, x);
-        (errorReal + errorFake).backward();
-        discriminatorOptimizer.step();
-        return (errorReal.item<float>(), errorFake.item<float>());
-    }
-
+    
     private (double Reconstruction, double Adversarial, double Total) UpdateGenerator(Tensor x)
     {
         using var scope = NewDisposeScope();
