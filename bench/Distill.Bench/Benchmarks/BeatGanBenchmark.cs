@@ -24,8 +24,8 @@ public sealed class BeatGanBenchmark : IBenchmark
     /// <inheritdoc />
     public void Run(string[] args)
     {
-        int steps = Option(args, "--steps", 1000), warmup = Option(args, "--warmup", 20), batch = Option(args, "--batch", 64);
-        int threads = Option(args, "--threads", 0), width = Option(args, "--width", 32);
+        int steps = BenchArguments.Int(args, "--steps", 1000), warmup = BenchArguments.Int(args, "--warmup", 20), batch = BenchArguments.Int(args, "--batch", 64);
+        int threads = BenchArguments.Int(args, "--threads", 0), width = BenchArguments.Int(args, "--width", 32);
         if (threads > 0) set_num_threads(threads);
         Reproducibility.Seed(0);
 
@@ -69,14 +69,5 @@ public sealed class BeatGanBenchmark : IBenchmark
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         return process.WorkingSet64;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        if (at < 0) return fallback;
-        if (at + 1 >= args.Length || !int.TryParse(args[at + 1], out int value) || value < 0)
-            throw new ArgumentException($"{name} needs a non-negative integer, e.g. {name} {fallback}.");
-        return value;
     }
 }

@@ -25,8 +25,8 @@ public sealed class BeatGanKdBenchmark : IBenchmark
     /// <inheritdoc />
     public void Run(string[] args)
     {
-        int seeds = Option(args, "--seeds", 5), teacherEpochs = Option(args, "--teacher-epochs", 30);
-        int studentEpochs = Option(args, "--student-epochs", 100), threads = Option(args, "--threads", 0);
+        int seeds = BenchArguments.Int(args, "--seeds", 5), teacherEpochs = BenchArguments.Int(args, "--teacher-epochs", 30);
+        int studentEpochs = BenchArguments.Int(args, "--student-epochs", 100), threads = BenchArguments.Int(args, "--threads", 0);
         if (threads > 0) set_num_threads(threads);
         var config = BeatGanKdConfig.Default(seeds, teacherEpochs, studentEpochs);
         Console.WriteLine($"seeds {seeds}, teacher epochs {teacherEpochs}, student epochs {studentEpochs}, batch {config.BatchSize}, lr {config.LearningRate}; " +
@@ -47,14 +47,5 @@ public sealed class BeatGanKdBenchmark : IBenchmark
         Console.WriteLine($"| teacher | {teacher.Parameters:N0} | {teacher.MultiplyAdds:N0} | {teacher.MillisecondsPerBeat:F4} |");
         Console.WriteLine($"| student | {student.Parameters:N0} | {student.MultiplyAdds:N0} | {student.MillisecondsPerBeat:F4} |");
         Console.WriteLine($"| ratio | {(double)teacher.Parameters / student.Parameters:F1}x | {(double)teacher.MultiplyAdds / student.MultiplyAdds:F1}x | {teacher.MillisecondsPerBeat / student.MillisecondsPerBeat:F1}x |");
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        if (at < 0) return fallback;
-        if (at + 1 >= args.Length || !int.TryParse(args[at + 1], out int value) || value < 0)
-            throw new ArgumentException($"{name} needs a non-negative integer, e.g. {name} {fallback}.");
-        return value;
     }
 }

@@ -27,15 +27,15 @@ public sealed class CrdBenchmark : IBenchmark
     /// <inheritdoc/>
     public void Run(string[] args)
     {
-        string mode = Option(args, "--mode", "both");
-        int steps = int.Parse(Option(args, "--steps", "10"));
-        int warmup = int.Parse(Option(args, "--warmup", "2"));
-        long batch = long.Parse(Option(args, "--batch", "64"));
-        int k = int.Parse(Option(args, "--k", "16384"));
-        long nData = long.Parse(Option(args, "--n-data", "50000"));
-        int featDim = int.Parse(Option(args, "--feat-dim", "128"));
-        long dim = long.Parse(Option(args, "--dim", "256"));
-        int threads = int.Parse(Option(args, "--threads", "0"));
+        string mode = BenchArguments.Text(args, "--mode", "both");
+        int steps = BenchArguments.Int(args, "--steps", 10);
+        int warmup = BenchArguments.Int(args, "--warmup", 2);
+        long batch = BenchArguments.Int(args, "--batch", 64, minimum: 1);
+        int k = BenchArguments.Int(args, "--k", 16384);
+        long nData = BenchArguments.Int(args, "--n-data", 50000, minimum: 1);
+        int featDim = BenchArguments.Int(args, "--feat-dim", 128);
+        long dim = BenchArguments.Int(args, "--dim", 256, minimum: 1);
+        int threads = BenchArguments.Int(args, "--threads", 0);
         if (threads > 0) torch.set_num_threads(threads);
 
         Console.WriteLine($"device {DistillDevice.Current.type}, torch threads {torch.get_num_threads()}, B {batch}, K {k}, n_data {nData}, " +
@@ -114,12 +114,6 @@ public sealed class CrdBenchmark : IBenchmark
         teacher.Dispose();
         labels.Dispose();
         return stepsPerSecond;
-    }
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
     }
 
     // Writing 5 to clear_refs resets the peak resident set size (Linux 4.0+).

@@ -36,8 +36,8 @@ public sealed class CrdTableBenchmark : IBenchmark
     public void Run(string[] args)
     {
         torch.set_num_threads(1);
-        int seeds = Argument(args, "seeds", 5);
-        int epochs = Argument(args, "epochs", 150);
+        int seeds = BenchArguments.Int(args, "seeds", 5, minimum: 1);
+        int epochs = BenchArguments.Int(args, "epochs", 150, minimum: 1);
         var options = new TrainingOptions(Epochs: epochs, BatchSize: 64, LearningRate: 1e-3);
         var clock = Stopwatch.StartNew();
 
@@ -54,14 +54,5 @@ public sealed class CrdTableBenchmark : IBenchmark
         Console.WriteLine($"\nstudents [10, 32, 16] on the 10 means, {seeds} seeds, at most {epochs} epochs:\n");
         Console.WriteLine(ResultSummary.ToMarkdown(TabularDistillationCombined.Summarise(runs, Metrics)));
         Console.WriteLine($"\n({runs.Count} students and the teacher in {clock.Elapsed.TotalSeconds:F0} s)");
-    }
-
-    private static int Argument(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        if (at < 0) return fallback;
-        if (at + 1 >= args.Length || !int.TryParse(args[at + 1], out int value) || value < 1)
-            throw new ArgumentException($"'{name}' must be followed by a positive integer, e.g. `-- crd-table {name} 3`.");
-        return value;
     }
 }

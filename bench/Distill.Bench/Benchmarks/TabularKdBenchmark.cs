@@ -47,8 +47,8 @@ public sealed class TabularKdBenchmark : IBenchmark
     public void Run(string[] args)
     {
         torch.set_num_threads(1);
-        int seeds = Argument(args, "seeds", 5);
-        int epochs = Argument(args, "epochs", 150);
+        int seeds = BenchArguments.Int(args, "seeds", 5, minimum: 1);
+        int epochs = BenchArguments.Int(args, "epochs", 150, minimum: 1);
         var options = new TrainingOptions(Epochs: epochs, BatchSize: 64, LearningRate: 1e-3);
         int[] seedList = Enumerable.Range(1, seeds).ToArray();
 
@@ -92,14 +92,5 @@ public sealed class TabularKdBenchmark : IBenchmark
         Console.WriteLine($"\n{title}:\n");
         Console.WriteLine(ResultSummary.ToMarkdown(ResultSummary.ByMethod(runs, metrics)));
         Console.WriteLine($"({runs.Count} students in {clock.Elapsed.TotalSeconds:F0} s)");
-    }
-
-    private static int Argument(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        if (at < 0) return fallback;
-        if (at + 1 >= args.Length || !int.TryParse(args[at + 1], out int value) || value < 1)
-            throw new ArgumentException($"'{name}' must be followed by a positive integer, e.g. `-- tabular-kd {name} 3`.");
-        return value;
     }
 }
