@@ -5,7 +5,7 @@ namespace Distill.Training.Checkpoints;
 /// <param name="path">The file that was being written.</param>
 /// <param name="inner">The underlying error.</param>
 public sealed class FileWriteException(string path, Exception inner)
-    : IOException($"Cannot write '{path}': {inner.Message} Free disk space or choose a writable folder; the previous version of the file, if any, is intact.", inner)
+    : IOException($"Cannot write '{path}': {inner.Message.TrimEnd('.')}. Free disk space or choose a writable folder; the previous version of the file, if any, is intact.", inner)
 {
     /// <summary>The file that was being written.</summary>
     public string Path { get; } = path;

@@ -85,3 +85,18 @@ public sealed class CliUsageTests : IDisposable
         foreach (var code in Enum.GetValues<ExitCode>()) Assert.Contains($" {(int)code} ", result.Output.Replace("\n", " ") + " ");
     }
 }
+
+/// <summary>The READMEs' exit-code tables list every code the command line can return, and nothing else.</summary>
+public class ExitCodeTests
+{
+    [Theory]
+    [InlineData("README.md")]
+    [InlineData("cli/Distill.Cli/README.md")]
+    public void TheExitCodeTableListsEveryExitCode(string readme)
+    {
+        var rows = File.ReadAllLines(Path.Combine(Distill.Tests.Notebooks.NotebookRunner.RepositoryRoot, readme))
+                       .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\| (\d+) \|"))
+                       .Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value)).ToArray();
+        Assert.Equal(Enum.GetValues<ExitCode>().Select(c => (int)c), rows);
+    }
+}
