@@ -73,8 +73,13 @@ public static class BeatGanKdExperiment
     /// <see cref="Interop.BeatGanPyTorch"/>; null trains one per seed with <see cref="TrainTeacher"/>. The experiment disposes them.</param>
     /// <param name="checkpointFolder">Folder of one resumable checkpoint per trained model (<see cref="CheckpointFile"/>); a rerun
     /// resumes unfinished models and only restores finished ones. Null writes none.</param>
+    /// <param name="settings">What the caller knows of the data that <paramref name="data"/>'s description does not say
+    /// (records, subsampling), bound into every checkpoint: a rerun with other settings is refused.</param>
+    /// <param name="cancellation">Stops training between steps (<see cref="OperationCanceledException"/>); each model's
+    /// checkpoint keeps its last completed epoch.</param>
     public static IReadOnlyList<BeatGanKdRun> Run(BeatGanKdConfig config, BeatGanKdData data, Action<string>? log = null, int fold = 0,
-        Func<int, (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator)>? teacher = null, string? checkpointFolder = null)
+        Func<int, (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator)>? teacher = null, string? checkpointFolder = null,
+        string settings = "", CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -83,14 +88,14 @@ public static class BeatGanKdExperiment
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var (teacherG, teacherD) = teacher?.Invoke(seed)
-                ?? TrainTeacher(config, data, seed, Checkpoint(checkpointFolder, fold, seed, "teacher", config.TeacherEpochs, data, log));
+                ?? TrainTeacher(config, data, seed, Checkpoint(checkpointFolder, fold, seed, "teacher", config.TeacherEpochs, data, settings, log), cancellation);
             Add(runs, "teacher", seed, fold, teacherG, data, clock, log);
             foreach (var recipe in config.Students.Prepend(null))
             {
                 clock.Restart();
                 string model = (recipe?.Name ?? "student").Replace(" ", "");
                 using var student = TrainStudent(config, data, seed, teacherG, teacherD, recipe,
-                    Checkpoint(checkpointFolder, fold, seed, model, config.StudentEpochs, data, log));
+                    Checkpoint(checkpointFolder, fold, seed, model, config.StudentEpochs, data, settings, log), cancellation);
                 Add(runs, recipe?.Name ?? "student", seed, fold, student, data, clock, log);
             }
             teacherG.Dispose();
@@ -104,8 +109,9 @@ public static class BeatGanKdExperiment
     /// <param name="data">The beats.</param>
     /// <param name="seed">Seed of the initialisation and the batch order.</param>
     /// <param name="checkpoint">Where to write and resume the teacher's checkpoint; none when null.</param>
+    /// <param name="cancellation">Stops training between steps (<see cref="OperationCanceledException"/>).</param>
     public static (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator) TrainTeacher(BeatGanKdConfig config, BeatGanKdData data, int seed,
-        CheckpointOptions? checkpoint = null)
+        CheckpointOptions? checkpoint = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -114,7 +120,16 @@ public static class BeatGanKdExperiment
         var teacherD = new BeatGanDiscriminator(config.Teacher);
         var training = new BeatGanTrainer(teacher, teacherD,
             new BeatGanTrainingOptions(Epochs: config.TeacherEpochs, BatchSize: config.BatchSize, LearningRate: config.LearningRate, Seed: seed), checkpoint);
-        training.Fit(data.Train, data.Validation, data.ValidationLabels, (s, l) => BinaryMetrics.RocAuc(s, l)).Best.Dispose();
+        try
+        {
+            training.Fit(data.Train, data.Validation, data.ValidationLabels, (s, l) => BinaryMetrics.RocAuc(s, l), cancellationToken: cancellation).Best.Dispose();
+        }
+        catch
+        {
+            teacher.Dispose();
+            teacherD.Dispose();
+            throw;
+        }
         return (teacher, teacherD);
     }
 
@@ -126,8 +141,10 @@ public static class BeatGanKdExperiment
     /// <param name="teacherDiscriminator">The teacher's discriminator (used by the d-at term).</param>
     /// <param name="recipe">The distillation terms and weights; null for the plain student.</param>
     /// <param name="checkpoint">Where to write and resume the student's checkpoint; none when null.</param>
+    /// <param name="cancellation">Stops training between steps (<see cref="OperationCanceledException"/>).</param>
     public static BeatGanGenerator TrainStudent(BeatGanKdConfig config, BeatGanKdData data, int seed, BeatGanGenerator teacher,
-        BeatGanDiscriminator teacherDiscriminator, BeatGanKdStudent? recipe, CheckpointOptions? checkpoint = null)
+        BeatGanDiscriminator teacherDiscriminator, BeatGanKdStudent? recipe, CheckpointOptions? checkpoint = null,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -141,7 +158,7 @@ public static class BeatGanKdExperiment
         var options = new BeatGanStudentOptions(
             new BeatGanTrainingOptions(Epochs: config.StudentEpochs, BatchSize: config.BatchSize, LearningRate: config.LearningRate, Seed: seed),
             AcceptGradientFreeTerms: terms.Any(t => t.Loss is ConstantScoreKdLoss));
-        new BeatGanStudentTrainer(student, studentD, teacher, terms, options, checkpoint).Fit(data.Train);
+        new BeatGanStudentTrainer(student, studentD, teacher, terms, options, checkpoint).Fit(data.Train, cancellationToken: cancellation);
         foreach (var module in terms.Select(t => t.Loss).OfType<TorchSharp.torch.nn.Module>()) module.Dispose();
         return student;
     }
@@ -179,18 +196,19 @@ public static class BeatGanKdExperiment
     }
 
     // The data's description and the fold tie a checkpoint to its data; the trainers add sizes, options and terms.
-    private static CheckpointOptions? Checkpoint(string? folder, int fold, int seed, string model, int epochs, BeatGanKdData data, Action<string>? log)
+    private static CheckpointOptions? Checkpoint(string? folder, int fold, int seed, string model, int epochs, BeatGanKdData data, string settings,
+        Action<string>? log)
     {
         if (folder is null) return null;
         string path = CheckpointFile(folder, fold, seed, model);
         if (File.Exists(path))
         {
+            // A file with more epochs than this run is refused by the trainer, which says why: nothing is announced for it.
             int done = BeatGanTrainingCheckpoint.ReadEpoch(path);
-            log?.Invoke(done >= epochs
-                ? $"fold {fold} seed {seed} {model}: complete in {path} ({done} of {epochs} epochs), nothing to train"
-                : $"fold {fold} seed {seed} {model}: resumes from {path} after epoch {done} of {epochs}");
+            if (done == epochs) log?.Invoke($"fold {fold} seed {seed} {model}: complete in {path} ({done} of {epochs} epochs), nothing to train");
+            else if (done < epochs) log?.Invoke($"fold {fold} seed {seed} {model}: resumes from {path} after epoch {done} of {epochs}");
         }
-        return new CheckpointOptions(path, Settings: $"{data.Description}; fold {fold}");
+        return new CheckpointOptions(path, Settings: settings.Length == 0 ? $"{data.Description}; fold {fold}" : $"{data.Description}; fold {fold}; {settings}");
     }
 
     private static void Add(List<BeatGanKdRun> runs, string method, int seed, int fold, BeatGanGenerator generator, BeatGanKdData data,
