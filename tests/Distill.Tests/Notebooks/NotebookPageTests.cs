@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Distill.Tests.Notebooks;
 
 /// <summary>Every executed notebook, opened as a page in headless Chromium, draws every chart with no script error and
-/// no network: as the exported HTML page (<c>out/.../NAME.html</c>) and as Jupyter's own HTML of the .ipynb (nbconvert,
+/// no network, and shows its results as tables: as the exported HTML page (<c>out/.../NAME.html</c>) and as Jupyter's own HTML of the .ipynb (nbconvert,
 /// with require.js on the page).</summary>
 /// <remarks>
 /// The notebooks are executed once per test run (<see cref="NotebookRunner.Execute"/>), shared with
@@ -38,6 +38,11 @@ public class NotebookPageTests(ChromiumFixture chromium, ITestOutputHelper outpu
         // Self-contained: nothing but the page itself and inline data is loaded.
         Assert.All(page.RequestedUrls(), url => Assert.True(url == new Uri(html).AbsoluteUri || url.StartsWith("data:", StringComparison.Ordinal),
             $"{notebook}'s page loads {url}; the page must need no other file and no network."));
+        // Results are real tables: no Markdown pipes shown as text, no object trees, nothing cut after 20 rows.
+        Assert.True(inspection.Tables > 0, $"{notebook}'s page has no table.");
+        Assert.Equal(0, inspection.PipeTextOutputs);
+        Assert.Equal(0, inspection.ObjectTrees);
+        Assert.Equal(0, inspection.TruncatedOutputs);
         Assert.True(inspection.Formulas > 0, $"{notebook}'s page has no LaTeX formula: markdown math was not recognised.");
         Assert.Equal(inspection.Formulas, inspection.TypesetFormulas);
         Assert.Equal(0, inspection.FormulaErrors);

@@ -7,12 +7,13 @@ namespace Distill.Tests.Notebooks;
 /// <param name="Tables">HTML tables among the outputs.</param>
 /// <param name="PipeTextOutputs">Plain-text outputs that hold a Markdown pipe table (a table the reader sees as text).</param>
 /// <param name="TruncatedOutputs">Outputs cut short by the kernel's object formatter ("(more)").</param>
+/// <param name="ObjectTrees">Outputs shown as the kernel's tree of an object's properties instead of a table.</param>
 /// <param name="Formulas">LaTeX formulas in markdown cells (<c>.math</c>).</param>
 /// <param name="TypesetFormulas">Formulas that KaTeX typeset.</param>
 /// <param name="FormulaErrors">Formulas KaTeX could not parse.</param>
 /// <param name="HasAmdLoader">Whether the page has an AMD <c>define</c> (require.js), the trap plotly.js must avoid.</param>
 public sealed record PageInspection(IReadOnlyList<ChartInspection> Charts, int Tables, int PipeTextOutputs, int TruncatedOutputs,
-                                    int Formulas, int TypesetFormulas, int FormulaErrors, bool HasAmdLoader)
+                                    int ObjectTrees, int Formulas, int TypesetFormulas, int FormulaErrors, bool HasAmdLoader)
 {
     /// <summary>True once the document has loaded and every chart container holds plotly's SVG (or after a timeout).</summary>
     public const string ReadyExpression =
@@ -32,9 +33,10 @@ public sealed record PageInspection(IReadOnlyList<ChartInspection> Charts, int T
               text: c.querySelector('svg') ? '' : c.textContent.slice(0, 200),
               box: box(c) })),
             tables: document.querySelectorAll('.output table').length,
-            pipeText: Array.from(document.querySelectorAll('.output.text pre, .output_text pre'))
+            pipeText: Array.from(document.querySelectorAll('.output.text pre'))
               .filter(p => /^\s*\|.*\|\s*$/m.test(p.textContent)).length,
-            truncated: Array.from(document.querySelectorAll('.output, .output_area')).filter(o => o.textContent.includes('(more)')).length,
+            truncated: Array.from(document.querySelectorAll('.output')).filter(o => o.textContent.includes('(more)')).length,
+            trees: document.querySelectorAll('.output details.dni-treeview').length,
             formulas: document.querySelectorAll('.markdown .math').length,
             typeset: document.querySelectorAll('.markdown .math .katex').length,
             formulaErrors: document.querySelectorAll('.katex-error').length,
@@ -50,7 +52,8 @@ public sealed record PageInspection(IReadOnlyList<ChartInspection> Charts, int T
         var charts = node["charts"]!.AsArray().Select((c, i) => new ChartInspection(
             i + 1, c!["traces"]!.GetValue<int>(), c["title"]!.GetValue<string>(), c["text"]!.GetValue<string>(),
             c["box"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray())).ToArray();
-        return new PageInspection(charts, Int(node, "tables"), Int(node, "pipeText"), Int(node, "truncated"), Int(node, "formulas"),
+        return new PageInspection(charts, Int(node, "tables"), Int(node, "pipeText"), Int(node, "truncated"), Int(node, "trees"),
+                                  Int(node, "formulas"),
                                   Int(node, "typeset"), Int(node, "formulaErrors"), node["amd"]!.GetValue<bool>());
     }
 
