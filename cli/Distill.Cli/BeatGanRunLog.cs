@@ -14,7 +14,7 @@ namespace Distill.Cli;
 /// <param name="Terms">The distilled student's terms and weights ("rec-kd=1+crd=0.01"); empty for teacher and plain student.</param>
 /// <param name="Seed">Seed of initialisation and batch order.</param>
 /// <param name="Sizes">The generator's nz/ngf/ndf ("nz 50, ngf 32, ndf 32").</param>
-/// <param name="Epochs">Epochs trained.</param>
+/// <param name="Epochs">Epochs trained by this run (0 for a teacher loaded from files).</param>
 /// <param name="BatchSize">Beats per step.</param>
 /// <param name="LearningRate">Adam learning rate.</param>
 /// <param name="TrainBeats">Normal beats trained on.</param>
@@ -57,7 +57,12 @@ public sealed class BeatGanRunLog(string data)
     public IReadOnlyList<BeatGanRunRecord> Records => records;
 
     /// <summary>Adds the runs of one fold trained with <paramref name="config"/> on <paramref name="beats"/>.</summary>
-    public void Add(BeatGanKdConfig config, BeatGanKdData beats, IEnumerable<BeatGanKdRun> runs)
+    /// <param name="config">The fold's configuration.</param>
+    /// <param name="beats">The fold's beats.</param>
+    /// <param name="runs">The fold's models.</param>
+    /// <param name="teacherTrainedHere">False when the teacher was loaded from files: its row then records 0 epochs (it was
+    /// not trained by this run), not the configuration's teacher epochs.</param>
+    public void Add(BeatGanKdConfig config, BeatGanKdData beats, IEnumerable<BeatGanKdRun> runs, bool teacherTrainedHere = true)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(beats);
@@ -70,8 +75,9 @@ public sealed class BeatGanRunLog(string data)
             var sizes = teacher ? config.Teacher : config.Student;
             records.Add(new BeatGanRunRecord(data, run.Fold, run.Method, recipes.GetValueOrDefault(run.Method, ""), run.Seed,
                 $"nz {sizes.LatentSize}, ngf {sizes.GeneratorWidth}, ndf {sizes.DiscriminatorWidth}",
-                teacher ? config.TeacherEpochs : config.StudentEpochs, config.BatchSize, config.LearningRate, beats.Train.shape[0],
-                run.Steps, run.TeacherSeed, validation, run.Evaluation.ToMetrics(), run.Seconds, RunEnvironment.Commit, RunEnvironment.Machine));
+                teacher ? (teacherTrainedHere ? config.TeacherEpochs : 0) : config.StudentEpochs, config.BatchSize, config.LearningRate,
+                beats.Train.shape[0], run.Steps, run.TeacherSeed, validation, run.Evaluation.ToMetrics(), run.Seconds, RunEnvironment.Commit,
+                RunEnvironment.Machine));
             history.AddRange(run.History.Select(e => new BeatGanHistoryRecord(data, run.Fold, run.Seed, e.Epoch, e.Epoch * batches, e)));
         }
     }

@@ -8,12 +8,13 @@ namespace Distill.Cli;
 public static class DataCommand
 {
     /// <summary>Builds the <c>data</c> command with its <c>mitbih</c> subcommand.</summary>
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(Terminal terminal)
     {
+        var console = terminal.Out;
         var download = new Option<bool>("--download")
         {
             Description = "Download the 48 records (.hea, .dat, .atr) into the cache folder: files already present and verified " +
-                          "are skipped, partial files resume, checksums are verified.",
+                          "are skipped, partial files resume, every file is verified against PhysioNet's SHA-256 sums.",
         };
         var cache = new Option<DirectoryInfo>("--cache")
         {
@@ -31,11 +32,12 @@ public static class DataCommand
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                 r.AddError($"--base-url must be an absolute http(s) address ending in '/', got '{url}'.");
         });
-        var mitbih = new Command("mitbih", "Show which MIT-BIH data is used (full database or the embedded record 100); with --download, fetch it.")
+        var mitbih = new Command("mitbih", "Check the cached MIT-BIH files against PhysioNet's SHA-256 sums and show which data is used " +
+                                           "(full database or the embedded record 100); with --download, fetch what is missing or damaged.")
         {
             download, cache, baseUrl,
         };
-        mitbih.SetAction(parse => Failures.Guard(console, () =>
+        mitbih.SetAction(parse => Failures.Guard(terminal, () =>
         {
             string folder = parse.GetValue(cache)!.FullName;
             if (parse.GetValue(download))
@@ -45,6 +47,14 @@ public static class DataCommand
                 var report = new MitBihDownloader().DownloadAsync(options, progress).GetAwaiter().GetResult();
                 console.MarkupLine($"downloaded {report.Downloaded.Count} record(s), {report.AlreadyPresent.Count} already present and verified.");
             }
+            var checks = MitBihChecksums.Verify(folder);
+            var altered = checks.Where(c => c.Status == MitBihFileStatus.Altered).ToList();
+            if (altered.Count > 0) MitBihChecksums.Require(folder, MitBih.Records); // lists the altered files and the fix
+            int missing = checks.Count(c => c.Status == MitBihFileStatus.Missing);
+            if (missing == 0) console.WriteLine($"All {checks.Count} files in {folder} match PhysioNet's SHA-256 sums.");
+            else if (missing < checks.Count)
+                console.WriteLine($"{missing} of {checks.Count} files are missing from {folder} (the others match PhysioNet's SHA-256 sums); " +
+                                  $"run 'distill data mitbih --download --cache {folder}' to complete the cache.");
             console.WriteLine(MitBihSource.Locate(folder).Description);
             return ExitCode.Success;
         }));

@@ -118,7 +118,7 @@ public sealed class SupervisedTrainer(TrainingOptions options, CheckpointOptions
 
     private string Kept(int savedEpoch) => (checkpoints, savedEpoch) switch
     {
-        (null, _) => "No checkpoint is kept (pass CheckpointOptions to keep one).",
+        (null, _) => "No checkpoint was written (none was asked for).",
         (_, 0) => $"No epoch had completed, so no checkpoint was written to '{checkpoints.Path}'.",
         _ => $"The last good checkpoint (epoch {savedEpoch}) is kept at '{checkpoints.Path}'.",
     };

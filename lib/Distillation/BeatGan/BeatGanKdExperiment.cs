@@ -88,11 +88,16 @@ public static class BeatGanKdExperiment
     /// <param name="fold">Recorded in each run (the fold <paramref name="data"/> was cut from).</param>
     /// <param name="teacher">Gives the teacher generator and discriminator of a seed, for example loaded from PyTorch files with
     /// <see cref="Interop.BeatGanPyTorch"/>; null trains one per seed (or one for <see cref="BeatGanKdConfig.TeacherSeed"/>) with
-    /// <see cref="TrainTeacher(BeatGanKdConfig, BeatGanKdData, int, CheckpointOptions?)"/>. The experiment disposes them.</param>
+    /// <see cref="TrainTeacher(BeatGanKdConfig, BeatGanKdData, int, CheckpointOptions?, CancellationToken)"/>. The experiment disposes them.</param>
     /// <param name="checkpointFolder">Folder of one resumable checkpoint per trained model (<see cref="CheckpointFile"/>); a rerun
     /// resumes unfinished models and only restores finished ones. Null writes none.</param>
+    /// <param name="settings">What the caller knows of the data that <paramref name="data"/>'s description does not say
+    /// (records, subsampling), bound into every checkpoint: a rerun with other settings is refused.</param>
+    /// <param name="cancellation">Stops training between steps (<see cref="OperationCanceledException"/>); each model's
+    /// checkpoint keeps its last completed epoch.</param>
     public static IReadOnlyList<BeatGanKdRun> Run(BeatGanKdConfig config, BeatGanKdData data, Action<string>? log = null, int fold = 0,
-        Func<int, (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator)>? teacher = null, string? checkpointFolder = null)
+        Func<int, (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator)>? teacher = null, string? checkpointFolder = null,
+        string settings = "", CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -107,8 +112,8 @@ public static class BeatGanKdExperiment
             {
                 IReadOnlyList<BeatGanEpochSummary> history = [];
                 var trained = teacher?.Invoke(teacherSeed) ?? TrainTeacher(config, data, teacherSeed,
-                    Checkpoint(checkpointFolder, fold, teacherSeed, "teacher", config.TeacherEpochs, data, log), out history,
-                    Progress(log, fold, teacherSeed, "teacher"));
+                    Checkpoint(checkpointFolder, fold, teacherSeed, "teacher", config.TeacherEpochs, data, settings, log), out history,
+                    Progress(log, fold, teacherSeed, "teacher"), cancellation);
                 teacherPair = trained;
                 Add(runs, new BeatGanKdRun("teacher", teacherSeed, fold, BeatGanKdEvaluation.Measure(trained.Generator, data),
                     clock.Elapsed.TotalSeconds, teacher is null ? (long)config.TeacherEpochs * Batches(config, data) : 0, teacherSeed, history), log);
@@ -121,7 +126,7 @@ public static class BeatGanKdExperiment
                     string model = (recipe?.Name ?? "student").Replace(" ", "");
                     string name = config.TeacherSeed is null ? model : $"{model}-teacher{teacherSeed}";
                     using var student = TrainStudent(config, data, seed, teacherPair.Value.Generator, teacherPair.Value.Discriminator, recipe,
-                        Checkpoint(checkpointFolder, fold, seed, name, config.StudentEpochs, data, log),
+                        Checkpoint(checkpointFolder, fold, seed, name, config.StudentEpochs, data, settings, log), cancellation,
                         Progress(log, fold, seed, recipe?.Name ?? "student", config.StudentEpochs, Batches(config, data)));
                     Add(runs, new BeatGanKdRun(recipe?.Name ?? "student", seed, fold, BeatGanKdEvaluation.Measure(student, data),
                         clock.Elapsed.TotalSeconds, (long)config.StudentEpochs * Batches(config, data), teacherSeed, []), log);
@@ -142,10 +147,12 @@ public static class BeatGanKdExperiment
     /// <param name="data">The beats.</param>
     /// <param name="seed">Seed of the initialisation and the batch order.</param>
     /// <param name="checkpoint">Where to write and resume the teacher's checkpoint; none when null.</param>
+    /// <param name="cancellation">Stops training between steps (<see cref="OperationCanceledException"/>).</param>
     public static (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator) TrainTeacher(BeatGanKdConfig config, BeatGanKdData data, int seed,
-        CheckpointOptions? checkpoint = null) => TrainTeacher(config, data, seed, checkpoint, out _, null);
+        CheckpointOptions? checkpoint = null, CancellationToken cancellation = default)
+        => TrainTeacher(config, data, seed, checkpoint, out _, null, cancellation);
 
-    /// <summary>Trains the teacher of <paramref name="seed"/> as <see cref="TrainTeacher(BeatGanKdConfig, BeatGanKdData, int, CheckpointOptions?)"/>
+    /// <summary>Trains the teacher of <paramref name="seed"/> as <see cref="TrainTeacher(BeatGanKdConfig, BeatGanKdData, int, CheckpointOptions?, CancellationToken)"/>
     /// does, measuring the test beats after every epoch (<see cref="BeatGanKdEvaluation"/> of the current weights, kept in
     /// <paramref name="history"/>: a learning curve; model selection still uses the validation beats alone).</summary>
     /// <param name="config">Sizes and epochs.</param>
@@ -154,8 +161,10 @@ public static class BeatGanKdExperiment
     /// <param name="checkpoint">Where to write and resume the teacher's checkpoint; none when null.</param>
     /// <param name="history">Every epoch's summary, with the test metrics of that epoch's weights.</param>
     /// <param name="progress">Receives the trainer's step and epoch reports.</param>
+    /// <param name="cancellation">Stops training between steps (<see cref="OperationCanceledException"/>).</param>
     public static (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator) TrainTeacher(BeatGanKdConfig config, BeatGanKdData data, int seed,
-        CheckpointOptions? checkpoint, out IReadOnlyList<BeatGanEpochSummary> history, IProgress<BeatGanProgress>? progress)
+        CheckpointOptions? checkpoint, out IReadOnlyList<BeatGanEpochSummary> history, IProgress<BeatGanProgress>? progress,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -164,10 +173,19 @@ public static class BeatGanKdExperiment
         var teacherD = new BeatGanDiscriminator(config.Teacher);
         var training = new BeatGanTrainer(teacher, teacherD, new BeatGanTrainingOptions(Epochs: config.TeacherEpochs, BatchSize: config.BatchSize,
             LearningRate: config.LearningRate, Seed: seed, Validation: config.Validation), checkpoint);
-        var result = training.Fit(data.Train, data.Validation, data.ValidationLabels, (s, l) => BinaryMetrics.RocAuc(s, l), progress,
-            epochMetrics: g => BeatGanKdEvaluation.Measure(g, data).ToMetrics());
-        result.Best.Dispose();
-        history = result.History;
+        try
+        {
+            var result = training.Fit(data.Train, data.Validation, data.ValidationLabels, (s, l) => BinaryMetrics.RocAuc(s, l), progress,
+                cancellation, epochMetrics: g => BeatGanKdEvaluation.Measure(g, data).ToMetrics());
+            result.Best.Dispose();
+            history = result.History;
+        }
+        catch
+        {
+            teacher.Dispose();
+            teacherD.Dispose();
+            throw;
+        }
         return (teacher, teacherD);
     }
 
@@ -179,10 +197,11 @@ public static class BeatGanKdExperiment
     /// <param name="teacherDiscriminator">The teacher's discriminator (used by the d-at term).</param>
     /// <param name="recipe">The distillation terms and weights; null for the plain student.</param>
     /// <param name="checkpoint">Where to write and resume the student's checkpoint; none when null.</param>
+    /// <param name="cancellation">Stops training between steps (<see cref="OperationCanceledException"/>).</param>
     /// <param name="progress">Receives each student epoch.</param>
     public static BeatGanGenerator TrainStudent(BeatGanKdConfig config, BeatGanKdData data, int seed, BeatGanGenerator teacher,
         BeatGanDiscriminator teacherDiscriminator, BeatGanKdStudent? recipe, CheckpointOptions? checkpoint = null,
-        IProgress<BeatGanStudentEpoch>? progress = null)
+        CancellationToken cancellation = default, IProgress<BeatGanStudentEpoch>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -196,7 +215,7 @@ public static class BeatGanKdExperiment
         var options = new BeatGanStudentOptions(
             new BeatGanTrainingOptions(Epochs: config.StudentEpochs, BatchSize: config.BatchSize, LearningRate: config.LearningRate, Seed: seed),
             AcceptGradientFreeTerms: terms.Any(t => t.Loss is ConstantScoreKdLoss));
-        new BeatGanStudentTrainer(student, studentD, teacher, terms, options, checkpoint).Fit(data.Train, progress);
+        new BeatGanStudentTrainer(student, studentD, teacher, terms, options, checkpoint).Fit(data.Train, progress, cancellation);
         foreach (var module in terms.Select(t => t.Loss).OfType<TorchSharp.torch.nn.Module>()) module.Dispose();
         return student;
     }
@@ -234,18 +253,19 @@ public static class BeatGanKdExperiment
     }
 
     // The data's description and the fold tie a checkpoint to its data; the trainers add sizes, options and terms.
-    private static CheckpointOptions? Checkpoint(string? folder, int fold, int seed, string model, int epochs, BeatGanKdData data, Action<string>? log)
+    private static CheckpointOptions? Checkpoint(string? folder, int fold, int seed, string model, int epochs, BeatGanKdData data, string settings,
+        Action<string>? log)
     {
         if (folder is null) return null;
         string path = CheckpointFile(folder, fold, seed, model);
         if (File.Exists(path))
         {
+            // A file with more epochs than this run is refused by the trainer, which says why: nothing is announced for it.
             int done = BeatGanTrainingCheckpoint.ReadEpoch(path);
-            log?.Invoke(done >= epochs
-                ? $"fold {fold} seed {seed} {model}: complete in {path} ({done} of {epochs} epochs), nothing to train"
-                : $"fold {fold} seed {seed} {model}: resumes from {path} after epoch {done} of {epochs}");
+            if (done == epochs) log?.Invoke($"fold {fold} seed {seed} {model}: complete in {path} ({done} of {epochs} epochs), nothing to train");
+            else if (done < epochs) log?.Invoke($"fold {fold} seed {seed} {model}: resumes from {path} after epoch {done} of {epochs}");
         }
-        return new CheckpointOptions(path, Settings: $"{data.Description}; fold {fold}");
+        return new CheckpointOptions(path, Settings: settings.Length == 0 ? $"{data.Description}; fold {fold}" : $"{data.Description}; fold {fold}; {settings}");
     }
 
     private static void Add(List<BeatGanKdRun> runs, BeatGanKdRun run, Action<string>? log)

@@ -164,7 +164,7 @@ public static class BeatGanTrainingCheckpoint
     /// <summary>What a non-finite loss leaves behind, for <see cref="NonFiniteLossException"/>'s message.</summary>
     internal static string Kept(CheckpointOptions? checkpoints, int savedEpoch) => (checkpoints, savedEpoch) switch
     {
-        (null, _) => "No file checkpoint is kept (pass CheckpointOptions to keep one); the networks in memory hold non-finite weights.",
+        (null, _) => "No checkpoint was written (none was asked for); the networks in memory hold non-finite weights.",
         (_, 0) => $"No epoch had completed, so no checkpoint was written to '{checkpoints.Path}'.",
         _ => $"The last good checkpoint (epoch {savedEpoch}) is kept at '{checkpoints.Path}'.",
     };

@@ -76,7 +76,7 @@ public sealed class ReproduceCommandTests : IDisposable
     [Theory]
     [InlineData(new[] { "--data", "ptb" }, "--data must be 'embedded' or 'mitbih', got 'ptb'")]
     [InlineData(new[] { "--folds", "1" }, "--folds applies to --data mitbih only")]
-    [InlineData(new[] { "--data", "mitbih", "--folds", "5" }, "--folds takes distinct fold numbers 0-4")]
+    [InlineData(new[] { "--data", "mitbih", "--folds", "5" }, "--folds takes whole numbers in 0..4, got 5.")]
     [InlineData(new[] { "--data", "mitbih", "--records", "100", "999" }, "not MIT-BIH records: 999")]
     [InlineData(new[] { "--students", "kd" }, "Unknown BeatGAN distillation term 'kd'")]
     [InlineData(new[] { "--lr", "0" }, "--lr must be a positive number")]
@@ -97,10 +97,13 @@ public sealed class ReproduceCommandTests : IDisposable
         using (var generator = new BeatGanGenerator(new BeatGanOptions())) generator.SavePyTorch(g, PyTorchLayouts.BeatGanGenerator(generator));
         using (var discriminator = new BeatGanDiscriminator(new BeatGanOptions())) discriminator.SavePyTorch(d, PyTorchLayouts.BeatGanDiscriminator(discriminator));
 
-        var (code, output) = Run("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "2", "--teacher-epochs", "1",
+        var (code, output) = Run("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "2",
             "--student-epochs", "1", "--students", "rec-kd", "--out", folder);
 
         Assert.True(code == 0, output);
+        // The loaded teacher's row records the truth: no epoch was trained here.
+        Assert.All(File.ReadAllLines(Path.Combine(folder, "beatgan-runs.csv")).Where(l => l.Contains(",teacher,")),
+                   l => Assert.Equal(["0", "0"], l.Split(',')[9..11])); // epochs and steps; the quoted sizes hold two commas
         var teacherLines = output.Split('\n').Where(l => l.StartsWith("fold ", StringComparison.Ordinal) && l.Contains(" teacher ")).Select(l => l[l.IndexOf("auc", StringComparison.Ordinal)..l.IndexOf('(')]).ToArray();
         Assert.Equal(2, teacherLines.Length);
         Assert.Equal(teacherLines[0], teacherLines[1]); // the same file for both seeds, nothing trained
