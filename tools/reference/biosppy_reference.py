@@ -90,13 +90,47 @@ def digest(peaks):
     return {"count": len(p), "sum": sum(p), "hash": sum((i + 1) * v for i, v in enumerate(p)) % 2147483647}
 
 
+def stressed(mlii):
+    """The first 300 s of record 100's MLII, altered in 30 s blocks so that every rule of the detector is exercised.
+
+    Only +, -, *, / and integer arithmetic, then rounding to float32, so the C# test builds the same samples.
+    Blocks: as recorded; inverted (negative R waves); gain 0.15 (search-back); uniform noise +-0.3 mV from an LCG;
+    a 3 mV one-sample spike every 0.7 s; a gain ramp 1 -> 3; a 1 mV triangular baseline wander of period 2 s;
+    alternate 2 s stretches at gain 0.3; then as recorded for 60 s.
+    """
+    b = 30 * 360
+    x = mlii[:10 * b].copy()
+    i = np.arange(10 * b)
+    x[b:2 * b] = -x[b:2 * b]
+    x[2 * b:3 * b] = 0.15 * x[2 * b:3 * b]
+    state, noise = 12345, np.empty(b)
+    for k in range(b):
+        state = (state * 1103515245 + 12345) % 2147483648
+        noise[k] = (state / 2147483648.0 - 0.5) * 0.6
+    x[3 * b:4 * b] = x[3 * b:4 * b] + noise
+    x[4 * b:5 * b] = x[4 * b:5 * b] + np.where((i[4 * b:5 * b] - 4 * b) % 252 == 0, 3.0, 0.0)
+    x[5 * b:6 * b] = x[5 * b:6 * b] * (1 + 2 * (i[5 * b:6 * b] - 5 * b) / b)
+    phase = (i[6 * b:7 * b] % 720) / 720.0
+    x[6 * b:7 * b] = x[6 * b:7 * b] + np.where(phase < 0.5, 4 * phase - 1, 3 - 4 * phase)
+    x[7 * b:8 * b] = np.where((i[7 * b:8 * b] // 720) % 2 == 1, 0.3 * x[7 * b:8 * b], x[7 * b:8 * b])
+    return x.astype(np.float32).astype(np.float64)
+
+
+def stages(ecg, signal):
+    out = ecg.ecg(signal=signal, sampling_rate=FS, show=False)
+    detected = ecg.hamilton_segmenter(signal=out["filtered"], sampling_rate=FS)["rpeaks"]
+    corrected = ecg.correct_rpeaks(signal=out["filtered"], rpeaks=detected, sampling_rate=FS, tol=0.05)["rpeaks"]
+    return out, detected, corrected
+
+
 def record100(ecg):
     folder = os.path.join(ROOT, "data", "mitdb")
     (mlii, _), annotations = load(folder, "100")
-    out = ecg.ecg(signal=mlii, sampling_rate=FS, show=False)
+    out, detected, corrected = stages(ecg, mlii)
     filtered = out["filtered"]
-    detected = ecg.hamilton_segmenter(signal=filtered, sampling_rate=FS)["rpeaks"]
-    corrected = ecg.correct_rpeaks(signal=filtered, rpeaks=detected, sampling_rate=FS, tol=0.05)["rpeaks"]
+    stress = stressed(mlii)
+    stress_out, stress_detected, stress_corrected = stages(ecg, stress)
+    stress_kept, stress_unconfirmed, _ = select([a for a in annotations if a[0] < len(stress)], stress_out["rpeaks"], len(stress))
     kept, unconfirmed, edges = select(annotations, out["rpeaks"], len(mlii))
     kept0, unconfirmed0, _ = select(annotations, out["rpeaks"], len(mlii), offset=0)
     low = ss.butter(4, 25 / (FS / 2), "lowpass")
@@ -112,6 +146,12 @@ def record100(ecg):
         "ecg_rpeaks": [int(v) for v in out["rpeaks"]],
         "authors_selection": {"kept": kept, "unconfirmed_n_samples": unconfirmed, "dropped_at_edges": edges},
         "without_offset": {"kept": kept0, "unconfirmed_n": len(unconfirmed0)},
+        "stressed": {
+            "hamilton_rpeaks": [int(v) for v in stress_detected],
+            "corrected_rpeaks": [int(v) for v in stress_corrected],
+            "ecg_rpeaks": [int(v) for v in stress_out["rpeaks"]],
+            "authors_selection": {"kept": stress_kept, "unconfirmed_n_samples": stress_unconfirmed},
+        },
     }
 
 

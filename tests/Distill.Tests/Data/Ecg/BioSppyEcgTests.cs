@@ -16,6 +16,37 @@ public class BioSppyEcgTests
 
     private static int[] Ints(JsonElement e) => e.EnumerateArray().Select(v => v.GetInt32()).ToArray();
 
+    private static JsonElement Stressed => Reference.Value.GetProperty("stressed");
+
+    /// <summary>biosppy_reference.py's stressed(): 300 s of MLII altered in 30 s blocks (inverted, faint, noisy, spiky, ramped,
+    /// wandering, intermittently faint) with only exactly reproducible arithmetic, rounded to float32.</summary>
+    private static readonly Lazy<float[]> Stress = new(() =>
+    {
+        const int b = 30 * 360;
+        var x = Mlii.Take(10 * b).Select(v => (double)v).ToArray();
+        long state = 12345;
+        for (int i = 0; i < x.Length; i++)
+        {
+            switch (i / b)
+            {
+                case 1: x[i] = -x[i]; break;
+                case 2: x[i] = 0.15 * x[i]; break;
+                case 3:
+                    state = (state * 1103515245 + 12345) % 2147483648;
+                    x[i] += (state / 2147483648.0 - 0.5) * 0.6;
+                    break;
+                case 4: x[i] += (i - 4 * b) % 252 == 0 ? 3.0 : 0.0; break;
+                case 5: x[i] *= 1 + 2.0 * (i - 5 * b) / b; break;
+                case 6:
+                    double phase = i % 720 / 720.0;
+                    x[i] += phase < 0.5 ? 4 * phase - 1 : 3 - 4 * phase;
+                    break;
+                case 7: if (i / 720 % 2 == 1) x[i] = 0.3 * x[i]; break;
+            }
+        }
+        return x.Select(v => (float)v).ToArray();
+    });
+
     [Theory]
     [InlineData("butter_lowpass_25", 25, FilterBand.Lowpass)]
     [InlineData("butter_highpass_3", 3, FilterBand.Highpass)]
@@ -78,6 +109,33 @@ public class BioSppyEcgTests
     {
         var filtered = EcgFilter.Apply(EcgBandPass.BioSppyFir3To45Hz, Mlii, 360);
         Assert.Equal(Ints(Reference.Value.GetProperty("hamilton_rpeaks")), HamiltonSegmenter.Detect(filtered, 360));
+    }
+
+    [Fact]
+    public void EveryStageMatchesBioSppyOnTheStressedSignal()
+    {
+        var filtered = EcgFilter.Apply(EcgBandPass.BioSppyFir3To45Hz, Stress.Value, 360);
+        var detected = HamiltonSegmenter.Detect(filtered, 360);
+        Assert.Equal(Ints(Stressed.GetProperty("hamilton_rpeaks")), detected);
+        Assert.Equal(Ints(Stressed.GetProperty("corrected_rpeaks")), RPeakCorrection.Correct(filtered, detected, 18));
+        Assert.Equal(Ints(Stressed.GetProperty("ecg_rpeaks")), BioSppyEcg.Process(Stress.Value, 360).RPeaks);
+    }
+
+    [Fact]
+    public void AuthorsSelectionOnTheStressedSignalDropsTheUnconfirmedNormalBeats()
+    {
+        int length = Stress.Value.Length;
+        var record = Record100.Value with
+        {
+            Millivolts = [Stress.Value, Record100.Value.Millivolts[1][..length]],
+            Annotations = Record100.Value.Annotations.Where(a => a.Sample < length).ToList(),
+        };
+        var result = BeatSegmenter.Segment(record, BeatSegmentationOptions.BeatGanAuthors);
+        var expected = Stressed.GetProperty("authors_selection");
+        foreach (var c in Enum.GetValues<AamiClass>())
+            Assert.Equal(expected.GetProperty("kept").GetProperty(c.ToString()).GetInt32(), result.CountByClass()[c]);
+        Assert.True(result.DroppedUnconfirmed > 0);
+        Assert.Equal(expected.GetProperty("unconfirmed_n_samples").GetArrayLength(), result.DroppedUnconfirmed);
     }
 
     [Fact]
