@@ -91,16 +91,20 @@ def digest(peaks):
 
 
 def stressed(mlii):
-    """The first 300 s of record 100's MLII, altered in 30 s blocks so that every rule of the detector is exercised.
+    """The first 360 s of record 100's MLII, altered in 30 s blocks so that every rule of the detector is exercised.
 
     Only +, -, *, / and integer arithmetic, then rounding to float32, so the C# test builds the same samples.
     Blocks: as recorded; inverted (negative R waves); gain 0.15 (search-back); uniform noise +-0.3 mV from an LCG;
     a 3 mV one-sample spike every 0.7 s; a gain ramp 1 -> 3; a 1 mV triangular baseline wander of period 2 s;
-    alternate 2 s stretches at gain 0.3; then as recorded for 60 s.
+    alternate 2 s stretches at gain 0.3. Then three sweeps, each moving one rule's ratio across its constant: every other
+    second at a gain rising from 0.3 to 0.8 (the detection threshold, 0.475 of the QRS level); an inverted echo 20 samples
+    after each sample, growing from 0 to 1.5 (the choice of a negative R wave, 0.85); an echo 90 samples (250 ms) later,
+    growing from 0 to 1.2 (the T-wave rule, half the previous slope). The last block is as recorded.
     """
     b = 30 * 360
-    x = mlii[:10 * b].copy()
-    i = np.arange(10 * b)
+    original = mlii[:12 * b].copy()
+    x = original.copy()
+    i = np.arange(12 * b)
     x[b:2 * b] = -x[b:2 * b]
     x[2 * b:3 * b] = 0.15 * x[2 * b:3 * b]
     state, noise = 12345, np.empty(b)
@@ -113,6 +117,12 @@ def stressed(mlii):
     phase = (i[6 * b:7 * b] % 720) / 720.0
     x[6 * b:7 * b] = x[6 * b:7 * b] + np.where(phase < 0.5, 4 * phase - 1, 3 - 4 * phase)
     x[7 * b:8 * b] = np.where((i[7 * b:8 * b] // 720) % 2 == 1, 0.3 * x[7 * b:8 * b], x[7 * b:8 * b])
+    k = i[8 * b:9 * b]
+    x[8 * b:9 * b] = np.where((k // 360) % 2 == 1, (0.3 + 0.5 * (k - 8 * b) / b) * x[8 * b:9 * b], x[8 * b:9 * b])
+    k = i[9 * b:10 * b]
+    x[9 * b:10 * b] = x[9 * b:10 * b] - (1.5 * (k - 9 * b) / b) * original[9 * b - 20:10 * b - 20]
+    k = i[10 * b:11 * b]
+    x[10 * b:11 * b] = x[10 * b:11 * b] + (1.2 * (k - 10 * b) / b) * original[10 * b - 90:11 * b - 90]
     return x.astype(np.float32).astype(np.float64)
 
 

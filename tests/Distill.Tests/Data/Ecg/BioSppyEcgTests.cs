@@ -18,12 +18,14 @@ public class BioSppyEcgTests
 
     private static JsonElement Stressed => Reference.Value.GetProperty("stressed");
 
-    /// <summary>biosppy_reference.py's stressed(): 300 s of MLII altered in 30 s blocks (inverted, faint, noisy, spiky, ramped,
-    /// wandering, intermittently faint) with only exactly reproducible arithmetic, rounded to float32.</summary>
+    /// <summary>biosppy_reference.py's stressed(): 360 s of MLII altered in 30 s blocks (inverted, faint, noisy, spiky, ramped,
+    /// wandering, intermittently faint, then sweeps across the detection threshold, the polarity choice and the T-wave rule)
+    /// with only exactly reproducible arithmetic, rounded to float32.</summary>
     private static readonly Lazy<float[]> Stress = new(() =>
     {
         const int b = 30 * 360;
-        var x = Mlii.Take(10 * b).Select(v => (double)v).ToArray();
+        var original = Mlii.Take(12 * b).Select(v => (double)v).ToArray();
+        var x = (double[])original.Clone();
         long state = 12345;
         for (int i = 0; i < x.Length; i++)
         {
@@ -42,6 +44,9 @@ public class BioSppyEcgTests
                     x[i] += phase < 0.5 ? 4 * phase - 1 : 3 - 4 * phase;
                     break;
                 case 7: if (i / 720 % 2 == 1) x[i] = 0.3 * x[i]; break;
+                case 8: if (i / 360 % 2 == 1) x[i] = (0.3 + 0.5 * (i - 8 * b) / b) * x[i]; break;
+                case 9: x[i] -= 1.5 * (i - 9 * b) / b * original[i - 20]; break;
+                case 10: x[i] += 1.2 * (i - 10 * b) / b * original[i - 90]; break;
             }
         }
         return x.Select(v => (float)v).ToArray();
