@@ -71,14 +71,37 @@ public static class ReproduceCommand
         {
             Description = $"Distilled students to train besides the plain one, each a term or terms joined by '+', each with an optional " +
                           $"'=weight', e.g. --students rec-kd crd=0.05 'rec-kd+latent'. Terms: {TermNames}. Default: one student per term " +
-                          "with its default weight.",
+                          "with its default weight. '--students none' trains the teachers alone (no plain student either): a learning curve.",
             AllowMultipleArgumentsPerToken = true,
         };
         students.Validators.Add(r =>
         {
-            foreach (string recipe in r.GetValueOrDefault<string[]>() ?? [])
+            var values = r.GetValueOrDefault<string[]>() ?? [];
+            if (values.Contains("none") && values.Length > 1) r.AddError("--students none trains no student; name students or 'none', not both.");
+            foreach (string recipe in values.Where(v => v != "none"))
                 try { BeatGanKdStudent.Parse(recipe); }
                 catch (FormatException error) { r.AddError($"--students: {error.Message}"); }
+        });
+        var teacherSeed = new Option<int?>("--teacher-seed")
+        {
+            Description = "Distil every seed's students from the teacher of this seed (trained once, or resumed from --checkpoint), so the " +
+                          "spread over seeds is the students' own. Default: each seed trains its own teacher.",
+        };
+        teacherSeed.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 0) r.AddError($"--teacher-seed must be 0 or more, got {r.GetValueOrDefault<int?>()}.");
+        });
+        var validation = new Option<string>("--validation")
+        {
+            Description = "How the teacher scores its validation beats to choose the epoch it keeps. 'authors' (default): as the BeatGAN " +
+                          "authors' code does, BatchNorm in training mode on shuffled batches of the batch size; 'eval': evaluation mode, as " +
+                          "at test time.",
+            DefaultValueFactory = _ => "authors",
+        };
+        validation.Validators.Add(r =>
+        {
+            string value = r.GetValueOrDefault<string>() ?? "";
+            if (value is not ("authors" or "eval")) r.AddError($"--validation must be 'authors' or 'eval', got '{value}'.");
         });
         var tune = new Option<bool>("--tune-weights")
         {
@@ -111,7 +134,7 @@ public static class ReproduceCommand
                                              $"students ({TermNames}; const-kd is the lab notes' gradient-free KL, kept to show it changes nothing).")
         {
             data, cache, records, folds, maxTrain, seeds, teacherEpochs, studentEpochs, batchSize, learningRate, students, tune,
-            teacherFile, teacherDiscriminatorFile, output, checkpoint,
+            teacherFile, teacherDiscriminatorFile, output, checkpoint, teacherSeed, validation,
         };
         beatgan.Validators.Add(r =>
         {
@@ -138,7 +161,11 @@ public static class ReproduceCommand
             {
                 BatchSize = parse.GetValue(batchSize) ?? config.BatchSize,
                 LearningRate = parse.GetValue(learningRate) ?? config.LearningRate,
-                Students = parse.GetValue(students) is { Length: > 0 } recipes ? recipes.Select(BeatGanKdStudent.Parse).ToArray() : config.Students,
+                Students = parse.GetValue(students) is { Length: > 0 } recipes && !recipes.Contains("none")
+                    ? recipes.Select(BeatGanKdStudent.Parse).ToArray() : config.Students,
+                TeacherOnly = parse.GetValue(students)?.Contains("none") == true,
+                TeacherSeed = parse.GetValue(teacherSeed),
+                Validation = parse.GetValue(validation) == "eval" ? BeatGanValidation.EvaluationMode : BeatGanValidation.TrainingModeBatches,
             };
             var splits = mitbih ? MitBihFolds(parse.GetValue(cache)!, parse.GetValue(records), parse.GetValue(folds)!, parse.GetValue(maxTrain), console)
                                 : [(0, BeatGanKdData.Load())];
@@ -167,8 +194,8 @@ public static class ReproduceCommand
                 log.Add(foldConfig, beats, foldRuns, teacherTrainedHere: generatorFile is null);
             }
             console.WriteLine(ResultSummary.ToMarkdown(BeatGanKdExperiment.Summarise(runs)));
-            var (csv, json) = log.Write(outputFolder);
-            console.WriteLine($"{runs.Count} models in {clock.Elapsed.TotalSeconds:F0} s; runs written to {csv} and {json}");
+            var (csv, json, history) = log.Write(outputFolder);
+            console.WriteLine($"{runs.Count} models in {clock.Elapsed.TotalSeconds:F0} s; runs written to {csv} and {json}, teacher epochs to {history}");
             return ExitCode.Success;
         }));
         return new Command("reproduce", "Reproduce a documented experiment end to end.") { beatgan };

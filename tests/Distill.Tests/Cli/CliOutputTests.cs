@@ -101,6 +101,43 @@ public sealed class CliOutputTests : IDisposable
         Assert.Equal(WithoutWallTime(In("straight/runs.csv")), WithoutWallTime(In("stopped/runs.csv")));
     }
 
+    [Fact]
+    public void TrainTeacherBindsItsSettingsIntoTheCheckpointAndRefusesOthersNamingBoth()
+    {
+        string[] first = ["train-teacher", "--epochs", "2", "--widths", "8", "--checkpoint", In("checkpoints"), "--out", In("runs"), "--quiet"];
+        Assert.Equal(0, Run(first).Code);
+        byte[] kept = File.ReadAllBytes(In("checkpoints/teacher.ckpt"));
+        var other = Run([.. first, "--lr", "0.5", "--batch-size", "8", "--data-seed", "3"]);
+        Assert.Equal((int)ExitCode.BadData, other.Code);
+        Assert.Contains("other settings ('teacher widths [8], seed 0; data embedded breast cancer, split seed 0; epochs 2, batch 64, lr 0.001", other.Error);
+        Assert.Contains("not those of this run ('teacher widths [8], seed 0; data embedded breast cancer, split seed 3; epochs 2, batch 8, lr 0.5", other.Error);
+        Assert.Equal(kept, File.ReadAllBytes(In("checkpoints/teacher.ckpt")));
+    }
+
+    [Fact]
+    public void ABeatGanCheckpointOfMoreEpochsIsNotCalledCompleteAndACorruptTeacherIsBlamedOnTheTeacher()
+    {
+        string[] args = ["reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "2", "--student-epochs", "2", "--students", "rec-kd",
+                         "--checkpoint", In("checkpoints"), "--out", In("runs")];
+        var first = Run(args);
+        Assert.True(first.Code == 0, first.Output + first.Error);
+
+        var fewer = Run("reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "2", "--student-epochs", "1", "--students", "rec-kd",
+                        "--checkpoint", In("checkpoints"), "--out", In("runs"));
+        Assert.Equal((int)ExitCode.BadData, fewer.Code);
+        Assert.DoesNotContain("(2 of 1 epochs)", fewer.Output);
+        Assert.Contains("holds 2 completed epochs, more than the 1 of this run", fewer.Error);
+
+        string teacher = In("checkpoints/fold0-seed0-teacher.ckpt");
+        byte[] bytes = File.ReadAllBytes(teacher);
+        bytes[bytes.Length / 2] ^= 0x08;
+        File.WriteAllBytes(teacher, bytes);
+        var corrupt = Run(args);
+        Assert.Equal((int)ExitCode.BadData, corrupt.Code);
+        Assert.StartsWith($"bad data: Checkpoint '{teacher}' cannot be resumed:", corrupt.Error);
+        Assert.DoesNotContain("student", corrupt.Error.Split('\n')[0]);
+    }
+
     private static string[] WithoutWallTime(string csv) => File.ReadAllLines(csv).Select(l => l[..l.LastIndexOf(',')]).ToArray();
 
     /// <summary>Console output that requests a SIGINT stop once <paramref name="trigger"/> is printed.</summary>
