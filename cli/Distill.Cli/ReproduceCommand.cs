@@ -39,19 +39,7 @@ public static class ReproduceCommand
             Description = $"With --data mitbih: folder holding the records (default ${MitBih.CacheVariable}, else ~/.cache/distill/mitdb).",
             DefaultValueFactory = _ => new DirectoryInfo(MitBih.DefaultCacheFolder),
         };
-        var records = new Option<string[]>("--records")
-        {
-            Description = "With --data mitbih: records to segment (default: the 44 non-paced records, which must all be in --cache). " +
-                          "'--records 100' runs on the embedded record 100 alone (33 APB, 1 PVC: a pipeline check, not a result).",
-            AllowMultipleArgumentsPerToken = true,
-        };
-        records.Validators.Add(r =>
-        {
-            var values = r.GetValueOrDefault<string[]>() ?? [];
-            var unknown = values.Where(v => !MitBih.Records.Contains(v)).ToArray();
-            if (unknown.Length > 0) r.AddError($"--records: not MIT-BIH records: {string.Join(", ", unknown)} (the database has {string.Join(" ", MitBih.Records)}).");
-            else if (values.Distinct().Count() != values.Length) r.AddError("--records names a record twice.");
-        });
+        var mitbihOptions = new MitBihOptions();
         var folds = CliOptions.Integers("--folds",
             "With --data mitbih: which of the 5 folds to run (each tests on its fifth of the normal beats); results are " +
             "pooled over folds and seeds. Default: fold 0.", [0], 0, 4, maxCount: 5, distinct: true);
@@ -133,9 +121,10 @@ public static class ReproduceCommand
         var beatgan = new Command("beatgan", "BeatGAN anomaly detection (Zhou et al., IJCAI 2019): teacher, student without KD, and distilled " +
                                              $"students ({TermNames}; const-kd is the lab notes' gradient-free KL, kept to show it changes nothing).")
         {
-            data, cache, records, folds, maxTrain, seeds, teacherEpochs, studentEpochs, batchSize, learningRate, students, tune,
+            data, cache, folds, maxTrain, seeds, teacherEpochs, studentEpochs, batchSize, learningRate, students, tune,
             teacherFile, teacherDiscriminatorFile, output, checkpoint, teacherSeed, validation,
         };
+        mitbihOptions.AddTo(beatgan);
         beatgan.Validators.Add(r =>
         {
             if ((r.GetValue(teacherFile) is null) != (r.GetValue(teacherDiscriminatorFile) is null))
@@ -143,7 +132,7 @@ public static class ReproduceCommand
             if (r.GetValue(teacherFile) is not null && r.GetResult(teacherEpochs) is { Implicit: false })
                 r.AddError("--teacher-epochs applies to a teacher trained here; with --teacher the teacher is loaded, not trained: drop --teacher-epochs.");
             if (r.GetValue(data) != "mitbih")
-                foreach (var option in new Option[] { records, folds, maxTrain })
+                foreach (var option in new Option[] { mitbihOptions.Records, mitbihOptions.Segmentation, folds, maxTrain })
                     if (r.GetResult(option) is { Implicit: false })
                         r.AddError($"{option.Name} applies to --data mitbih only.");
         });
@@ -167,13 +156,13 @@ public static class ReproduceCommand
                 TeacherSeed = parse.GetValue(teacherSeed),
                 Validation = parse.GetValue(validation) == "eval" ? BeatGanValidation.EvaluationMode : BeatGanValidation.TrainingModeBatches,
             };
-            var splits = mitbih ? MitBihFolds(parse.GetValue(cache)!, parse.GetValue(records), parse.GetValue(folds)!, parse.GetValue(maxTrain), console)
+            var splits = mitbih ? MitBihFolds(mitbihOptions.Source(parse, parse.GetValue(cache)!), mitbihOptions, parse, parse.GetValue(folds)!, parse.GetValue(maxTrain), console)
                                 : [(0, BeatGanKdData.Load())];
             var clock = Stopwatch.StartNew();
             var runs = new List<BeatGanKdRun>();
             var log = new BeatGanRunLog(parse.GetValue(data)!);
             var (generatorFile, discriminatorFile) = (parse.GetValue(teacherFile), parse.GetValue(teacherDiscriminatorFile));
-            string settings = Settings(mitbih, parse.GetValue(records), parse.GetValue(maxTrain), generatorFile, discriminatorFile);
+            string settings = Settings(mitbih, parse.GetValue(mitbihOptions.Records), parse.GetValue(maxTrain), generatorFile, discriminatorFile);
             foreach (var (fold, beats) in splits)
             {
                 console.WriteLine(beats.Description);
@@ -224,27 +213,19 @@ public static class ReproduceCommand
               "rerun the same command to resume.";
     }
 
-    private static IEnumerable<(int Fold, BeatGanKdData Data)> MitBihFolds(DirectoryInfo cache, string[]? records, int[] folds, int? maxTrainBeats, IAnsiConsole console)
+    private static IEnumerable<(int Fold, BeatGanKdData Data)> MitBihFolds(
+        MitBihSource source, MitBihOptions options, ParseResult parse, int[] folds, int? maxTrainBeats, IAnsiConsole console)
     {
-        MitBihSource source;
-        if (records is { Length: > 0 }) source = MitBihSource.Require(records, cache.FullName);
-        else
-        {
-            source = MitBihSource.Locate(cache.FullName);
-            if (!source.IsFullDatabase)
-                throw new FileNotFoundException(
-                    $"The full MIT-BIH database is not in {cache.FullName}. Download it with 'distill data mitbih --download --cache {cache.FullName}', " +
-                    "or pass '--records 100' to check the pipeline on the embedded record 100.");
-        }
-        if (source.Folder == cache.FullName) MitBihChecksums.Require(source.Folder, source.Records);
-        console.WriteLine($"{source.Description} Files match PhysioNet's SHA-256 sums. Segmenting...");
+        if (!source.IsEmbedded) MitBihChecksums.Require(source.Folder, source.Records);
+        string description = $"{source.Description} Segmentation: {parse.GetValue(options.Segmentation)}.";
+        console.WriteLine($"{description} Files match PhysioNet's SHA-256 sums. Segmenting...");
         IReadOnlyList<EcgBeat> beats;
-        try { beats = source.Segment().Beats; }
+        try { beats = source.Segment(options.SegmentationOptions(parse), new SegmentationProgress(console)).Beats; }
         catch (ArgumentException error) { throw new InvalidDataException(error.Message, error); } // e.g. a record at another sampling rate
         foreach (int fold in folds)
         {
             BeatGanKdData split;
-            try { split = BeatGanKdData.FromBeats(beats, fold, source.Description, maxTrainBeats: maxTrainBeats); }
+            try { split = BeatGanKdData.FromBeats(beats, fold, description, maxTrainBeats: maxTrainBeats); }
             catch (ArgumentException error) { throw new InvalidDataException(error.Message, error); }
             yield return (fold, split);
         }

@@ -70,7 +70,7 @@ def segment(leads, annotations):
         cls = aami(symbol)
         if cls is None:
             continue
-        if sample - LEFT < 0 or sample + RIGHT > leads.shape[1]:
+        if sample - LEFT < 0 or sample + RIGHT >= leads.shape[1]:  # the BeatGAN authors keep R + 180 < length
             dropped += 1
             continue
         beats.append((sample, symbol, cls, np.stack([scale(l[sample - LEFT:sample + RIGHT]) for l in leads])))

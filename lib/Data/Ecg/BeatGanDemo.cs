@@ -26,7 +26,8 @@ public static class BeatGanDemo
         if (windows.Shape.Length != 3)
             throw new ArgumentException($"Expected beat windows [N, leads, L], got shape ({string.Join(", ", windows.Shape)}).", nameof(windows));
         int length = windows.Shape[2];
-        var data = windows.Data.Select(v => (float)v).ToArray();
+        // Rounded to float32 before scaling, as this loader always has, so that demo results stay as they were.
+        var data = windows.Data.Select(v => (double)(float)v).ToArray();
         var scaled = new float[data.Length];
         for (int offset = 0; offset < data.Length; offset += length)
             if (!BeatScaling.MinMaxToUnitRange(data.AsSpan(offset, length), scaled.AsSpan(offset, length)))

@@ -90,12 +90,38 @@ public sealed record MitBihSource(string Folder, IReadOnlyList<string> Records, 
             $"'distill data mitbih --download --cache {folder}' (or MitBihDownloader), or set {MitBih.CacheVariable}; only record 100 is embedded.");
     }
 
+    /// <summary>Whether these are the repository's own embedded records rather than a downloaded cache.</summary>
+    public bool IsEmbedded => Folder == EmbeddedFolder;
+
     private static string EmbeddedFolder => Path.GetDirectoryName(ProjectData.File("mitdb", "100.hea"))!;
 
     /// <summary>Reads every record (verifying checksums) in record order.</summary>
     public IEnumerable<EcgRecord> ReadRecords() => Records.Select(r => EcgRecord.ReadWfdb(Folder, r));
 
-    /// <summary>Segments every record into BeatGAN beats.</summary>
-    public BeatSegmentation Segment(BeatSegmentationOptions? options = null) =>
-        BeatSegmentation.Concat(ReadRecords().Select(r => BeatSegmenter.Segment(r, options)));
+    /// <summary>Segments every record into BeatGAN beats (by default with the BeatGAN authors' protocol).</summary>
+    /// <param name="options">Segmentation options (<see cref="BeatSegmentationOptions.BeatGanAuthors"/> when null).</param>
+    /// <param name="progress">Told after each record: records done, total, the record, elapsed time.</param>
+    public BeatSegmentation Segment(BeatSegmentationOptions? options = null, IProgress<MitBihSegmentationProgress>? progress = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var parts = new List<BeatSegmentation>();
+        foreach (var record in ReadRecords())
+        {
+            parts.Add(BeatSegmenter.Segment(record, options));
+            progress?.Report(new MitBihSegmentationProgress(parts.Count, Records.Count, record.Name, parts[^1].Beats.Count, clock.Elapsed));
+        }
+        return BeatSegmentation.Concat(parts);
+    }
+}
+
+/// <summary>Progress of <see cref="MitBihSource.Segment"/>.</summary>
+/// <param name="RecordsDone">Records segmented so far.</param>
+/// <param name="RecordsTotal">Records to segment.</param>
+/// <param name="Record">The record just segmented.</param>
+/// <param name="Beats">Beats kept from it.</param>
+/// <param name="Elapsed">Time since segmentation started.</param>
+public sealed record MitBihSegmentationProgress(int RecordsDone, int RecordsTotal, string Record, int Beats, TimeSpan Elapsed)
+{
+    /// <summary>Remaining time if the other records take as long on average.</summary>
+    public TimeSpan Remaining => RecordsDone == 0 ? TimeSpan.Zero : Elapsed / RecordsDone * (RecordsTotal - RecordsDone);
 }

@@ -66,4 +66,40 @@ public class DataCommandTests
         Assert.Equal(2, code);
         Assert.Contains("--base-url must be an absolute http(s) address", output);
     }
+
+    [Fact]
+    public void ExportFoldWritesTheFoldAsNumPyFiles()
+    {
+        using var folder = new TempFolder();
+        var (code, output) = Run("data", "mitbih", "--records", "100", "--export-fold", "2", "--out", folder.Path);
+        Assert.True(code == 0, output);
+        Assert.Contains("[1/1] record 100: 2271 beats", output);
+        Assert.Contains("Segmentation: authors", output);
+        Assert.Contains("fold 2 written to", output);
+        foreach (var split in new[] { "train", "validation", "test" })
+            foreach (var what in new[] { "x", "y", "class", "record", "sample" })
+                Assert.True(File.Exists(folder.File($"{split}_{what}.npy")), $"{split}_{what}.npy");
+        Assert.Contains("\"fold\": 2", File.ReadAllText(folder.File("fold.json")));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--export-fold", "0" }, "--export-fold needs --out")]
+    [InlineData(new[] { "--export-fold", "5", "--out", "x" }, "fold number 0-4")]
+    [InlineData(new[] { "--records", "100" }, "--records applies to --export-fold only")]
+    [InlineData(new[] { "--export-fold", "0", "--out", "x", "--segmentation", "mine" }, "--segmentation must be 'authors' or 'annotations'")]
+    public void ExportOptionsAreChecked(string[] arguments, string message)
+    {
+        var (code, output) = Run(["data", "mitbih", .. arguments]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, output);
+    }
+
+    [Fact]
+    public void ExportingWithoutTheRecordsIsBadData()
+    {
+        using var empty = new TempFolder();
+        var (code, output) = Run("data", "mitbih", "--cache", empty.Path, "--export-fold", "0", "--out", empty.File("fold"));
+        Assert.True(code == 3, output);
+        Assert.Contains("--download", output);
+    }
 }

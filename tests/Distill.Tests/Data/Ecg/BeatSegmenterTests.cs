@@ -13,11 +13,14 @@ public class BeatSegmenterTests
     // Beats are stored as float32: 1e-6 absolute covers the rounding of values near zero.
     private const double Rel = 1e-5, Abs = 1e-6;
 
+    // ecg_reference.py cuts every annotated beat, centred on its annotation.
+    private static readonly BeatSegmentationOptions Annotated = BeatSegmentationOptions.AnnotationsOnly;
+
     [Fact]
     public void Record100CountsMatchTheReference()
     {
         var reference = ReferenceData.Load("ecg_record100.json");
-        var result = BeatSegmenter.Segment(Record100.Value);
+        var result = BeatSegmenter.Segment(Record100.Value, Annotated);
         Assert.Equal(reference.GetProperty("beats").GetInt32(), result.Beats.Count);
         Assert.Equal(reference.GetProperty("dropped_at_edges").GetInt32(), result.DroppedAtEdges);
         Assert.Equal(0, result.DroppedFlat);
@@ -34,7 +37,7 @@ public class BeatSegmenterTests
     public void BeatWindowsAreMinMaxScaledPerLead(string key, string symbol, AamiClass cls)
     {
         var expected = ReferenceData.Load("ecg_record100.json").GetProperty(key);
-        var beat = BeatSegmenter.Segment(Record100.Value).Beats.First(b => b.Symbol == symbol);
+        var beat = BeatSegmenter.Segment(Record100.Value, Annotated).Beats.First(b => b.Symbol == symbol);
         Assert.Equal(expected.GetProperty("sample").GetInt64(), beat.RPeak);
         Assert.Equal(cls, beat.Class);
         Assert.Equal((2, 320), (beat.LeadCount, beat.Length));
@@ -52,14 +55,14 @@ public class BeatSegmenterTests
         var reference = ReferenceData.Load("ecg_record100.json");
         Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("taps")), EcgFilter.FirBandPass(109, 3, 45, 360), 1e-9, 1e-12, "taps");
 
-        var options = new BeatSegmentationOptions(Filter: EcgBandPass.BioSppyFir3To45Hz);
+        var options = Annotated with { Filter = EcgBandPass.BioSppyFir3To45Hz };
         var beat = BeatSegmenter.Segment(Record100.Value, options).Beats.First(b => b.Symbol == "V");
         Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("filtered_V").GetProperty("leads")),
             beat.Samples.Select(v => (double)v).ToArray(), Rel, Abs, "filtered V beat");
 
         var filtered = EcgFilter.Apply(EcgBandPass.BioSppyFir3To45Hz, Record100.Value.Millivolts[1], 360);
         Tolerance.AssertClose(ReferenceData.Doubles(reference.GetProperty("filtered_mv_10000"))[400..],
-            filtered[10000..10400].Select(v => (double)v).ToArray(), Rel, Abs, "filtered V5 mV");
+            filtered[10000..10400], Rel, Abs, "filtered V5 mV (float32 reference)");
     }
 
     [Fact]
@@ -92,13 +95,16 @@ public class BeatSegmenterTests
             .Select(s => new MitAnnotation(s, 1, "N", 0, 0, 0, "")).Append(new MitAnnotation(500, 28, "+", 0, 0, 0, "")).ToList();
         var ramp = Enumerable.Range(0, 1000).Select(i => (float)Math.Sin(i / 10.0)).ToArray();
         var record = new EcgRecord("edge", 360, ["MLII"], [ramp], annotations);
-        var result = BeatSegmenter.Segment(record);
+        var result = BeatSegmenter.Segment(record, Annotated);
         // 140 - 140 = 0 and 680 + 180 = 860 fit; 139 starts before 0 and 681 + 180 = 861 fits, so only 139 is out.
         Assert.Equal([140L, 680L, 681L], result.Beats.Select(b => b.RPeak));
         Assert.Equal(1, result.DroppedAtEdges);
+        // The authors' bound is R + 180 < length: a window ending on the last sample is dropped too.
+        var end = record with { Millivolts = [ramp[..861]] };
+        Assert.Equal([140L, 680L], BeatSegmenter.Segment(end, Annotated).Beats.Select(b => b.RPeak));
 
         var flat = new EcgRecord("flat", 360, ["MLII"], [new float[1000]], [annotations[1]]);
-        Assert.Equal(1, BeatSegmenter.Segment(flat).DroppedFlat);
+        Assert.Equal(1, BeatSegmenter.Segment(flat, Annotated).DroppedFlat);
     }
 
     [Fact]
