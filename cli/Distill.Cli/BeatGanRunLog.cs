@@ -41,7 +41,8 @@ public sealed record BeatGanHistoryRecord(string Data, int Fold, int Seed, int E
 
 /// <summary>Collects the runs of one <c>reproduce beatgan</c> invocation and writes them as CSV and JSON.</summary>
 /// <param name="data">The --data value recorded in every row.</param>
-public sealed class BeatGanRunLog(string data)
+/// <param name="scores">Also write <c>beatgan-scores.csv</c>: every model's raw reconstruction error of every test beat.</param>
+public sealed class BeatGanRunLog(string data, bool scores = false)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -52,6 +53,7 @@ public sealed class BeatGanRunLog(string data)
 
     private readonly List<BeatGanRunRecord> records = [];
     private readonly List<BeatGanHistoryRecord> history = [];
+    private readonly List<string> scoreRows = [];
 
     /// <summary>The runs collected so far.</summary>
     public IReadOnlyList<BeatGanRunRecord> Records => records;
@@ -79,11 +81,14 @@ public sealed class BeatGanRunLog(string data)
                 beats.Train.shape[0], run.Steps, run.TeacherSeed, validation, run.Evaluation.ToMetrics(), run.Seconds, RunEnvironment.Commit,
                 RunEnvironment.Machine));
             history.AddRange(run.History.Select(e => new BeatGanHistoryRecord(data, run.Fold, run.Seed, e.Epoch, e.Epoch * batches, e)));
+            if (scores)
+                scoreRows.AddRange(run.Evaluation.TestErrors.Select((error, i) => string.Join(",", data, Text(run.Fold), Text(run.Seed), run.Method,
+                    Text(i), beats.TestClasses?[i].ToString() ?? "", Text(beats.TestLabels[i]), Text(error))));
         }
     }
 
-    /// <summary>Writes <c>beatgan-runs.csv</c>, <c>beatgan-runs.json</c> and <c>beatgan-history.csv</c> (every teacher epoch)
-    /// into <paramref name="folder"/> atomically; returns their paths.</summary>
+    /// <summary>Writes <c>beatgan-runs.csv</c>, <c>beatgan-runs.json</c>, <c>beatgan-history.csv</c> (every teacher epoch) and,
+    /// when asked, <c>beatgan-scores.csv</c> into <paramref name="folder"/> atomically; returns the first three paths.</summary>
     public (string Csv, string Json, string History) Write(string folder)
     {
         string csv = Path.Combine(folder, "beatgan-runs.csv"), json = Path.Combine(folder, "beatgan-runs.json");
@@ -101,6 +106,8 @@ public sealed class BeatGanRunLog(string data)
                 Text(h.Summary.DiscriminatorLoss), Text(h.Summary.ReconstructionLoss), Text(h.Summary.AdversarialLoss),
                 Text(h.Summary.ValidationScore), h.Summary.IsBest ? "true" : "false", Text(h.Summary.Reinitialisations),
                 Text(h.Summary.Duration.TotalSeconds), .. metrics.Select(m => Metric(h.Summary.Metrics, m))])));
+        if (scores)
+            WriteCsv(Path.Combine(folder, "beatgan-scores.csv"), "data,fold,seed,method,beat,class,label,error", scoreRows);
         return (csv, json, historyCsv);
     }
 

@@ -70,6 +70,16 @@ public static class ReproduceCommand
                 try { BeatGanKdStudent.Parse(recipe); }
                 catch (FormatException error) { r.AddError($"--students: {error.Message}"); }
         });
+        var saveTeachers = new Option<bool>("--save-teachers")
+        {
+            Description = "Save every teacher trained here (its kept epoch) under OUT/teachers as PyTorch state_dicts with the authors' names " +
+                          "(fold0-seed0-teacher-G.pt and -D.pt), for --teacher/--teacher-discriminator and for the authors' code.",
+        };
+        var scores = new Option<bool>("--scores")
+        {
+            Description = "Also write OUT/beatgan-scores.csv: every model's raw reconstruction error of every test beat, with its AAMI " +
+                          "class and label (for ROC curves per class).",
+        };
         var teacherSeed = new Option<int?>("--teacher-seed")
         {
             Description = "Distil every seed's students from the teacher of this seed (trained once, or resumed from --checkpoint), so the " +
@@ -122,7 +132,7 @@ public static class ReproduceCommand
                                              $"students ({TermNames}; const-kd is the lab notes' gradient-free KL, kept to show it changes nothing).")
         {
             data, cache, folds, maxTrain, seeds, teacherEpochs, studentEpochs, batchSize, learningRate, students, tune,
-            teacherFile, teacherDiscriminatorFile, output, checkpoint, teacherSeed, validation,
+            teacherFile, teacherDiscriminatorFile, output, checkpoint, teacherSeed, validation, saveTeachers, scores,
         };
         mitbihOptions.AddTo(beatgan);
         beatgan.Validators.Add(r =>
@@ -160,7 +170,7 @@ public static class ReproduceCommand
                                 : [(0, BeatGanKdData.Load())];
             var clock = Stopwatch.StartNew();
             var runs = new List<BeatGanKdRun>();
-            var log = new BeatGanRunLog(parse.GetValue(data)!);
+            var log = new BeatGanRunLog(parse.GetValue(data)!, parse.GetValue(scores));
             var (generatorFile, discriminatorFile) = (parse.GetValue(teacherFile), parse.GetValue(teacherDiscriminatorFile));
             string settings = Settings(mitbih, parse.GetValue(mitbihOptions.Records), parse.GetValue(maxTrain), generatorFile, discriminatorFile);
             foreach (var (fold, beats) in splits)
@@ -173,7 +183,7 @@ public static class ReproduceCommand
                 {
                     foldRuns = BeatGanKdExperiment.Run(foldConfig, beats, line => console.WriteLine(line), fold,
                         generatorFile is null ? null : _ => LoadTeacher(generatorFile, discriminatorFile!, foldConfig), checkpointFolder, settings,
-                        terminal.Stop.Token);
+                        terminal.Stop.Token, parse.GetValue(saveTeachers) ? Path.Combine(outputFolder, "teachers") : null);
                 }
                 catch (OperationCanceledException) when (terminal.Stop.Signal is not null)
                 {

@@ -16,10 +16,11 @@ namespace Distill.Distillation.BeatGan;
 /// are called abnormal: the honest counterpart of <see cref="BinaryEvaluation.BestF1"/>.</param>
 /// <param name="RecallAtValidationThreshold">At that threshold, the share of test beats of each abnormal AAMI class called
 /// abnormal, and for N the share called normal (specificity); empty when the data carry no classes.</param>
+/// <param name="TestErrors">Each test beat's raw reconstruction error, in the test set's order (for ROC curves per class).</param>
 /// <remarks>Zhou et al., "BeatGAN", IJCAI 2019, Section 4 (scores, AUC, AP, F1); the generator scores in evaluation mode.
 /// Thresholds are compared on raw errors, because min-max normalisation rescales each set by its own extremes.</remarks>
 public sealed record BeatGanKdEvaluation(BinaryEvaluation Test, double ValidationThreshold, double F1AtValidationThreshold,
-                                         IReadOnlyDictionary<AamiClass, double> RecallAtValidationThreshold)
+                                         IReadOnlyDictionary<AamiClass, double> RecallAtValidationThreshold, IReadOnlyList<double> TestErrors)
 {
     /// <summary>Scores the validation and test beats of <paramref name="data"/> with <paramref name="generator"/>.</summary>
     public static BeatGanKdEvaluation Measure(BeatGanGenerator generator, BeatGanKdData data)
@@ -50,7 +51,7 @@ public sealed record BeatGanKdEvaluation(BinaryEvaluation Test, double Validatio
         var recall = testClasses is null ? new Dictionary<AamiClass, double>()
             : testClasses.Select((c, i) => (Class: c, Right: c.IsAbnormal() == testErrors[i] >= threshold)).GroupBy(p => p.Class)
                          .ToDictionary(g => g.Key, g => g.Average(p => p.Right ? 1.0 : 0.0));
-        return new BeatGanKdEvaluation(BinaryEvaluation.Of(testErrors, testLabels), threshold, f1, recall);
+        return new BeatGanKdEvaluation(BinaryEvaluation.Of(testErrors, testLabels), threshold, f1, recall, testErrors.ToArray());
     }
 
     /// <summary>Every figure by a short name (auc, ap, f1_best, f1_at_val_threshold, val_threshold, recall_S, …,

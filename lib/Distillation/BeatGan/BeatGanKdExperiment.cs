@@ -1,4 +1,5 @@
 using Distill.Anomaly;
+using Distill.Interop;
 using Distill.Metrics;
 using Distill.Models.BeatGan;
 using Distill.Runtime;
@@ -95,9 +96,12 @@ public static class BeatGanKdExperiment
     /// (records, subsampling), bound into every checkpoint: a rerun with other settings is refused.</param>
     /// <param name="cancellation">Stops training between steps (<see cref="OperationCanceledException"/>); each model's
     /// checkpoint keeps its last completed epoch.</param>
+    /// <param name="teacherFolder">When set, every teacher trained here is saved there as PyTorch state_dicts with the authors'
+    /// names (<see cref="TeacherFiles"/>), loadable by the authors' code and by <see cref="Interop.BeatGanPyTorch"/>, so
+    /// later students can be distilled from it whatever becomes of checkpoint formats.</param>
     public static IReadOnlyList<BeatGanKdRun> Run(BeatGanKdConfig config, BeatGanKdData data, Action<string>? log = null, int fold = 0,
         Func<int, (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator)>? teacher = null, string? checkpointFolder = null,
-        string settings = "", CancellationToken cancellation = default)
+        string settings = "", CancellationToken cancellation = default, string? teacherFolder = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -115,6 +119,7 @@ public static class BeatGanKdExperiment
                     Checkpoint(checkpointFolder, fold, teacherSeed, "teacher", config.TeacherEpochs, data, settings, log), out history,
                     Progress(log, fold, teacherSeed, "teacher"), cancellation);
                 teacherPair = trained;
+                if (teacher is null && teacherFolder is not null) SaveTeacher(trained, teacherFolder, fold, teacherSeed, log);
                 Add(runs, new BeatGanKdRun("teacher", teacherSeed, fold, BeatGanKdEvaluation.Measure(trained.Generator, data),
                     clock.Elapsed.TotalSeconds, teacher is null ? (long)config.TeacherEpochs * Batches(config, data) : 0, teacherSeed, history), log);
                 if (config.TeacherSeed is not null) shared = trained;
@@ -273,6 +278,23 @@ public static class BeatGanKdExperiment
         runs.Add(run);
         log?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"fold {run.Fold} seed {run.Seed} {run.Method,-24} {run.Evaluation} ({run.Seconds:F1} s)"));
+    }
+
+    /// <summary>The PyTorch files of a saved teacher: <c>fold{fold}-seed{seed}-teacher-G.pt</c> and <c>-D.pt</c>.</summary>
+    public static (string Generator, string Discriminator) TeacherFiles(string folder, int fold, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        return (Path.Combine(folder, $"fold{fold}-seed{seed}-teacher-G.pt"), Path.Combine(folder, $"fold{fold}-seed{seed}-teacher-D.pt"));
+    }
+
+    private static void SaveTeacher((BeatGanGenerator Generator, BeatGanDiscriminator Discriminator) teacher, string folder, int fold, int seed,
+        Action<string>? log)
+    {
+        Directory.CreateDirectory(folder);
+        var (g, d) = TeacherFiles(folder, fold, seed);
+        teacher.Generator.SavePyTorch(g, PyTorchLayouts.BeatGanGenerator(teacher.Generator));
+        teacher.Discriminator.SavePyTorch(d, PyTorchLayouts.BeatGanDiscriminator(teacher.Discriminator));
+        log?.Invoke($"fold {fold} seed {seed} teacher: kept weights saved to {g} and {d}");
     }
 
     private static int Batches(BeatGanKdConfig config, BeatGanKdData data) => (int)(data.Train.shape[0] / config.BatchSize);

@@ -73,6 +73,26 @@ public sealed class ReproduceCommandTests : IDisposable
         Assert.All(csv.Skip(1), l => Assert.Contains(",64,0.0001,64,", l)); // the paper's batch and learning rate, 64 training beats
     }
 
+    [Fact]
+    public void SavedTeachersReloadToTheSameScoresAndEveryTestBeatIsWritten()
+    {
+        var (code, output) = Run("reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "1", "--students", "none", "--save-teachers",
+                                 "--scores", "--out", folder);
+        Assert.True(code == 0, output);
+        var (g, d) = Distill.Distillation.BeatGan.BeatGanKdExperiment.TeacherFiles(Path.Combine(folder, "teachers"), 0, 0);
+        string[] trained = File.ReadAllLines(Path.Combine(folder, "beatgan-scores.csv"));
+        Assert.Equal("data,fold,seed,method,beat,class,label,error", trained[0]);
+        int testBeats = Distill.Distillation.BeatGan.BeatGanKdData.Load().TestLabels.Length;
+        Assert.Equal(testBeats + 1, trained.Length);
+
+        string reloaded = Path.Combine(folder, "reloaded");
+        (code, output) = Run("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "1", "--students", "none",
+                             "--scores", "--out", reloaded);
+        Assert.True(code == 0, output);
+        string[] again = File.ReadAllLines(Path.Combine(reloaded, "beatgan-scores.csv"));
+        Assert.Equal(trained, again); // the .pt files hold exactly the kept weights: every test beat's error is the same
+    }
+
     [Theory]
     [InlineData(new[] { "--data", "ptb" }, "--data must be 'embedded' or 'mitbih', got 'ptb'")]
     [InlineData(new[] { "--folds", "1" }, "--folds applies to --data mitbih only")]
