@@ -39,6 +39,16 @@ public sealed record BeatGanResultEpoch(int Fold, int Seed, int Epoch, long Step
 /// <param name="Error">Mean squared reconstruction error (the anomaly score before min-max scaling).</param>
 public sealed record BeatGanResultScore(string Method, int Fold, int Seed, AamiClass? Class, int Label, double Error);
 
+/// <summary>One evaluation of the PyTorch reference (<c>tools/reference/beatgan_curve.py</c>), as read from its <c>curve.csv</c>.</summary>
+/// <param name="Seed">The reference run's seed.</param>
+/// <param name="Epoch">The epoch after which it was measured.</param>
+/// <param name="Steps">Steps taken by then.</param>
+/// <param name="Model">"current" (that epoch's weights, a point of the curve) or "best" (the kept best-validation model).</param>
+/// <param name="ValidationAuc">The model's validation AUC.</param>
+/// <param name="Test">Test figures by this library's names: auc, ap, f1_best, f1_at_val_threshold.</param>
+public sealed record BeatGanReferencePoint(int Seed, int Epoch, long Steps, string Model, double ValidationAuc,
+                                           IReadOnlyDictionary<string, double> Test);
+
 /// <summary>Reads the files <c>distill reproduce beatgan</c> writes (<c>beatgan-runs.csv</c>, <c>beatgan-history.csv</c>,
 /// <c>beatgan-scores.csv</c> with <c>--scores</c>), so that notebooks and reports are drawn from published runs, not retyped.</summary>
 public static class BeatGanResultFiles
@@ -73,6 +83,17 @@ public static class BeatGanResultFiles
         return Enumerable.Range(0, table.Count).Select(r => new BeatGanResultScore(
             table.Text(r, "method"), (int)table.Integer(r, "fold"), (int)table.Integer(r, "seed"), Class(table, r),
             (int)table.Integer(r, "label"), table.Number(r, "error"))).ToArray();
+    }
+
+    /// <summary>Every evaluation in a PyTorch reference run's <c>curve.csv</c> (<c>tools/reference/beatgan_curve.py</c>).</summary>
+    public static IReadOnlyList<BeatGanReferencePoint> ReferenceCurve(string path)
+    {
+        var table = CsvTable.Read(path);
+        (string Ours, string Theirs)[] names = [("auc", "test_auc"), ("ap", "test_ap"), ("f1_best", "test_best_f1"),
+                                                ("f1_at_val_threshold", "f1_at_validation_threshold")];
+        return Enumerable.Range(0, table.Count).Select(r => new BeatGanReferencePoint(
+            (int)table.Integer(r, "seed"), (int)table.Integer(r, "epoch"), table.Integer(r, "steps"), table.Text(r, "model"),
+            table.Number(r, "validation_auc"), names.ToDictionary(n => n.Ours, n => table.Number(r, n.Theirs)))).ToArray();
     }
 
     /// <summary>One row per method (first-seen order) with each named figure as mean ± std over the runs (seeds, folds).</summary>

@@ -52,6 +52,22 @@ public sealed class BeatGanResultFilesTests : IDisposable
     }
 
     [Fact]
+    public void TheReferenceCurveIsReadUnderThisLibrarysNames()
+    {
+        string path = Path.Combine(folder, "curve.csv");
+        File.WriteAllText(path, "epoch,steps,model,model_epoch,validation_auc,test_auc,test_ap,test_best_f1,f1_at_validation_threshold,seed\n" +
+                                "1,250,current,1,0.81,0.83,0.7,0.6,0.5,0\n2,500,best,1,0.81,0.84,0.71,0.61,0.51,0\n");
+        var points = BeatGanResultFiles.ReferenceCurve(path);
+        Assert.Equal([250L, 500L], points.Select(p => p.Steps));
+        Assert.Equal(["current", "best"], points.Select(p => p.Model));
+        Assert.Equal(0.84, points[1].Test["auc"]);
+        Assert.Equal(0.71, points[1].Test["ap"]);
+        Assert.Equal(0.61, points[1].Test["f1_best"]);
+        Assert.Equal(0.51, points[1].Test["f1_at_val_threshold"]);
+        Assert.Equal(0.81, points[0].ValidationAuc);
+    }
+
+    [Fact]
     public void FoldCountsReadBackFromTheExportDescription()
     {
         var beats = MitBihSource.Require(["100"], Path.GetTempPath()).Segment().Beats;
