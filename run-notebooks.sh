@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: builds the library, executes every notebook top to bottom on the embedded data and saves the executed
-# copies (outputs and interactive charts) as out/notebooks/NAME.ipynb.
+# copies (outputs and interactive charts) as out/notebooks/NAME.ipynb, and each as a page that opens offline in any
+# browser, out/notebooks/NAME.html (markdown and LaTeX rendered, code, outputs, charts drawn, tables).
 #   ./run-notebooks.sh                 full configuration (what a reader gets in VS Code)
 #   ./run-notebooks.sh --quick         the small configuration the tests use
 #   ./run-notebooks.sh 01-teacher      only notebooks whose name starts with the given prefix(es)
@@ -17,6 +18,7 @@ for arg in "$@"; do
 done
 dotnet tool restore >/dev/null
 dotnet build Distill.slnx -c Debug --nologo -v quiet
+export_page="tools/Distill.NotebookExport/bin/Debug/net10.0/Distill.NotebookExport.dll"
 mkdir -p out/notebooks
 failed=0
 for notebook in notebooks/*.dib; do
@@ -31,6 +33,7 @@ for notebook in notebooks/*.dib; do
   if (cd notebooks && DISTILL_PROFILE=$profile dotnet repl --run "$name.dib" --exit-after-run \
         --output-format ipynb --output-path "../out/notebooks/$name.ipynb"); then
     echo "   ok in $(( $(date +%s) - start )) s -> out/notebooks/$name.ipynb"
+    dotnet "$export_page" "out/notebooks/$name.ipynb" || failed=1
   else
     echo "   FAILED (a cell raised an error; open out/notebooks/$name.ipynb to see it)"; failed=1
   fi

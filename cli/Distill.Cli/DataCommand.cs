@@ -4,17 +4,18 @@ using Spectre.Console;
 
 namespace Distill.Cli;
 
-/// <summary><c>distill data mitbih [--download] [--export-fold K --out DIR]</c>: says which MIT-BIH data the library will use,
-/// fetches the full database, and writes a BeatGAN fold as NumPy files.</summary>
+/// <summary><c>distill data mitbih [--download] [--export-fold K --out DIR]</c>: checks the cached files, says which MIT-BIH data the
+/// library will use, fetches the full database, and writes a BeatGAN fold as NumPy files.</summary>
 public static class DataCommand
 {
     /// <summary>Builds the <c>data</c> command with its <c>mitbih</c> subcommand.</summary>
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(Terminal terminal)
     {
+        var console = terminal.Out;
         var download = new Option<bool>("--download")
         {
             Description = "Download the 48 records (.hea, .dat, .atr) into the cache folder: files already present and verified " +
-                          "are skipped, partial files resume, checksums are verified.",
+                          "are skipped, partial files resume, every file is verified against PhysioNet's SHA-256 sums.",
         };
         var cache = new Option<DirectoryInfo>("--cache")
         {
@@ -45,7 +46,8 @@ public static class DataCommand
         });
         var output = new Option<DirectoryInfo?>("--out") { Description = "With --export-fold: the folder receiving the files (created if needed)." };
         var mitbihOptions = new MitBihOptions();
-        var mitbih = new Command("mitbih", "Show which MIT-BIH data is used (full database or the embedded record 100); with --download, fetch it; " +
+        var mitbih = new Command("mitbih", "Check the cached MIT-BIH files against PhysioNet's SHA-256 sums and show which data is used " +
+                                           "(full database or the embedded record 100); with --download, fetch what is missing or damaged; " +
                                            "with --export-fold, write a fold's beats as NumPy files.")
         {
             download, cache, baseUrl, exportFold, output,
@@ -59,7 +61,7 @@ public static class DataCommand
                 foreach (var option in new Option[] { output, mitbihOptions.Records, mitbihOptions.Segmentation })
                     if (r.GetResult(option) is { Implicit: false }) r.AddError($"{option.Name} applies to --export-fold only.");
         });
-        mitbih.SetAction(parse => Failures.Guard(console, () =>
+        mitbih.SetAction(parse => Failures.Guard(terminal, () =>
         {
             string folder = parse.GetValue(cache)!.FullName;
             if (parse.GetValue(download))
@@ -71,10 +73,19 @@ public static class DataCommand
             }
             if (parse.GetValue(exportFold) is int fold)
             {
+                string target = OutputFolder.Probe(parse.GetValue(output)!.FullName, "--out");
                 Export(console, mitbihOptions.Source(parse, parse.GetValue(cache)!), mitbihOptions.SegmentationOptions(parse),
-                    parse.GetValue(mitbihOptions.Segmentation)!, fold, parse.GetValue(output)!);
+                    parse.GetValue(mitbihOptions.Segmentation)!, fold, new DirectoryInfo(target));
                 return ExitCode.Success;
             }
+            var checks = MitBihChecksums.Verify(folder);
+            var altered = checks.Where(c => c.Status == MitBihFileStatus.Altered).ToList();
+            if (altered.Count > 0) MitBihChecksums.Require(folder, MitBih.Records); // lists the altered files and the fix
+            int missing = checks.Count(c => c.Status == MitBihFileStatus.Missing);
+            if (missing == 0) console.WriteLine($"All {checks.Count} files in {folder} match PhysioNet's SHA-256 sums.");
+            else if (missing < checks.Count)
+                console.WriteLine($"{missing} of {checks.Count} files are missing from {folder} (the others match PhysioNet's SHA-256 sums); " +
+                                  $"run 'distill data mitbih --download --cache {folder}' to complete the cache.");
             console.WriteLine(MitBihSource.Locate(folder).Description);
             return ExitCode.Success;
         }));

@@ -14,9 +14,10 @@ namespace Distill.Cli;
 /// <summary><c>distill distill</c>: trains students with each method over several seeds and tabulates their test metrics.</summary>
 public static class DistillCommand
 {
-    /// <summary>Builds the command; its output goes to <paramref name="console"/>.</summary>
-    public static Command Create(IAnsiConsole console)
+    /// <summary>Builds the command; its output goes to <paramref name="terminal"/>.</summary>
+    public static Command Create(Terminal terminal)
     {
+        var console = terminal.Out;
         var common = new CommonOptions();
         var methods = new Option<DistillationMethod[]>("--method")
         {
@@ -26,25 +27,17 @@ public static class DistillCommand
             AllowMultipleArgumentsPerToken = true,
             CustomParser = ParseMethods,
         };
-        var seeds = new Option<int>("--seeds") { Description = "Number of student seeds per method (seeds first-seed .. first-seed + N - 1); results are mean ± std over them.", DefaultValueFactory = _ => 5 };
-        seeds.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"--seeds must be at least 1, got {r.GetValueOrDefault<int>()}."); });
-        var firstSeed = new Option<int>("--first-seed") { Description = "First student seed.", DefaultValueFactory = _ => 0 };
-        var studentWidths = CommonOptions.PositiveWidths(new Option<int[]>("--student-widths")
-        {
-            Description = "Hidden widths of the student, which reads the 10 'mean' features.",
-            DefaultValueFactory = _ => [8],
-        });
+        var seeds = CliOptions.Integer("--seeds", "Number of student seeds per method (seeds first-seed .. first-seed + N - 1); results are mean ± std over them.",
+                                       5, 1, CliOptions.MaxSeeds);
+        var firstSeed = CliOptions.Integer("--first-seed", "First student seed.", 0, 0, int.MaxValue - CliOptions.MaxSeeds);
+        var studentWidths = CommonOptions.Widths("--student-widths", "Hidden widths of the student, which reads the 10 'mean' features.", [8]);
         var teacherFile = new Option<FileInfo?>("--teacher")
         {
             Description = "Teacher weights from 'distill train-teacher' or PyTorch (state_dict in the CRD walkthrough layout). " +
                           "When absent, a teacher is trained first with --teacher-widths and the same training options.",
         };
-        var teacherWidths = CommonOptions.PositiveWidths(new Option<int[]>("--teacher-widths")
-        {
-            Description = "Hidden widths of the teacher (must match --teacher's file).",
-            DefaultValueFactory = _ => [64, 32],
-        });
-        var weight = new Option<double?>("--weight") { Description = "Weight of the distillation term; default: the method's RepDistiller weight." };
+        var teacherWidths = CommonOptions.Widths("--teacher-widths", "Hidden widths of the teacher (must match --teacher's file).", [64, 32]);
+        var weight = CliOptions.OptionalNumber("--weight", "Weight of the distillation term (>= 0); default: the method's RepDistiller weight.", positive: false);
         var checkpoints = new Option<DirectoryInfo?>("--checkpoint")
         {
             Description = "Folder of resumable checkpoints, one file per run: METHOD-seedN.ckpt (and teacher.ckpt when the teacher is trained here), " +
@@ -59,30 +52,37 @@ public static class DistillCommand
         common.AddTo(command);
         foreach (var option in new Option[] { methods, seeds, firstSeed, studentWidths, teacherFile, teacherWidths, weight, checkpoints })
             command.Options.Add(option);
-        command.SetAction(parse => Failures.Guard(console, () =>
+        CliOptions.Renamed(command, "--output", "--out");
+        command.SetAction(parse => Failures.Guard(terminal, () =>
         {
+            string output = OutputFolder.Probe(parse.GetValue(common.Output)!.FullName, "--out");
+            string? folder = parse.GetValue(checkpoints) is { } dir ? OutputFolder.Probe(dir.FullName, "--checkpoint") : null;
+            using var folderLock = folder is null ? null : CheckpointLock.Acquire(folder);
             var data = common.LoadData(parse);
             var options = common.Training(parse);
             bool quiet = parse.GetValue(common.Quiet);
             int dataSeed = parse.GetValue(common.DataSeed);
             var task = ClassificationTask.For(data.ClassCount);
-            string? folder = parse.GetValue(checkpoints)?.FullName;
             string settings = common.Settings(parse);
             Reproducibility.Seed(0); // a teacher trained here starts as 'train-teacher --seed 0' does
             var teacher = new Mlp([data.TeacherView.Columns.Count, .. parse.GetValue(teacherWidths)!], task.OutputCount, "teacher");
             string teacherSettings = $"teacher widths [{string.Join(", ", teacher.Widths)}]";
             if (parse.GetValue(teacherFile) is { } file)
             {
+                if (!file.Exists) throw new FileNotFoundException($"The teacher file '{file.FullName}' does not exist.", file.FullName);
                 teacher.LoadPyTorch(file.FullName, PyTorchLayouts.CrdWalkthroughAnn(teacher));
                 teacherSettings += $" from file sha256 {CommonOptions.Fingerprint(file)}";
             }
             else
             {
                 teacherSettings += " trained here (seed 0)";
-                var checkpoint = folder is null ? null : new CheckpointOptions(Path.Combine(folder, "teacher.ckpt"), Settings: $"{teacherSettings}; {settings}");
+                // The settings of 'train-teacher --seed 0': one checkpoint folder serves both commands.
+                var checkpoint = folder is null ? null : new CheckpointOptions(Path.Combine(folder, TrainTeacherCommand.CheckpointFile),
+                    Settings: TrainTeacherCommand.Settings(parse.GetValue(teacherWidths)!, 0, settings));
                 Announce(console, "teacher", checkpoint, options, quiet);
-                new SupervisedTrainer(options, checkpoint).Fit(new ClassifierObjective(teacher, task, InputView.Teacher), data.Train, data.Validation, 0,
-                                                               Reports.Epochs(console, "teacher", quiet));
+                var trained = new SupervisedTrainer(options, checkpoint).Fit(new ClassifierObjective(teacher, task, InputView.Teacher), data.Train,
+                                                                           data.Validation, 0, Reports.Epochs(console, "teacher", quiet), terminal.Stop.Token);
+                terminal.Stop.ThrowIfRequested(Reports.StoppedAt("the teacher", trained.History.Count, checkpoint));
             }
             teacher.eval();
             var runs = new List<RunRecord>();
@@ -99,15 +99,17 @@ public static class DistillCommand
                         Path.Combine(folder, $"{method.ToString().ToLowerInvariant()}-seed{seed}.ckpt"),
                         Settings: $"student {method}, weight {Invariant(runWeight)}, widths [{string.Join(", ", widths)}]; {teacherSettings}; {settings}");
                     var earlier = Announce(console, run, checkpoint, options, quiet);
+                    terminal.Stop.ThrowIfRequested(Reports.StoppedAt(run, 0, checkpoint));
                     var result = TabularDistillation.TrainStudent(data, teacher, method, parse.GetValue(studentWidths)!, options, seed, termWeight,
-                                                                  Reports.Epochs(console, run, quiet), checkpoint);
+                                                                  Reports.Epochs(console, run, quiet), checkpoint, terminal.Stop.Token);
+                    terminal.Stop.ThrowIfRequested(Reports.StoppedAt(run, result.Training.History.Count, checkpoint));
                     var record = new RunRecord("distill", method.ToString(), seed, dataSeed, widths, options.Epochs,
                                                result.Training.History.Count, result.Training.BestEpoch, options.BatchSize, options.LearningRate,
                                                runWeight, result.Test.Metrics, (earlier + clock.Elapsed).TotalSeconds);
                     runs.Add(record);
                     Reports.RunFinished(console, record, runs.Count, seedList.Length * parse.GetValue(methods)!.Distinct().Count());
                 }
-            Reports.Finish(console, runs, parse.GetValue(common.Output)!.FullName);
+            Reports.Finish(console, runs, output);
             return ExitCode.Success;
         }));
         return command;

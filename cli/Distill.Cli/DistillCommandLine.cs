@@ -7,34 +7,50 @@ namespace Distill.Cli;
 /// <summary>The <c>distill</c> command line: parses, validates, runs a subcommand and returns an <see cref="ExitCode"/>.</summary>
 public static class DistillCommandLine
 {
-    /// <summary>Runs <paramref name="args"/>, writing normal output to <paramref name="output"/> and usage errors to <paramref name="error"/>.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <summary>The exit codes in one line, for the help text.</summary>
+    public const string ExitCodes = "Exit codes: 0 success, 1 internal error, 2 bad usage, 3 bad data, 4 training failure, 5 cannot write output, " +
+                                    "6 checkpoint folder in use, 130 stopped by Ctrl-C, 143 stopped by SIGTERM.";
+
+    /// <summary>Runs <paramref name="args"/>, writing normal output to <paramref name="output"/> and every error to
+    /// <paramref name="error"/>; <paramref name="stop"/> (Ctrl-C, SIGTERM) stops training cleanly.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, StopRequest? stop = null)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
             Ansi = output == Console.Out ? AnsiSupport.Detect : AnsiSupport.No,
         });
         if (output != Console.Out || Console.IsOutputRedirected) console.Profile.Width = 160; // logs and tests: no wrapping at 80 columns
+        using var ownStop = stop is null ? new StopRequest() : null;
+        var terminal = new Terminal(console, error, stop ?? ownStop!);
         // Not a RootCommand: that one is named after the executable, "distill", which the tokenizer would confuse with
         // the "distill" subcommand; help and version are added by hand instead.
-        var root = new Command("Distill",
-            "Knowledge distillation experiments on tabular data (Distill library). Exit codes: 0 success, 2 bad usage, 3 bad data, 4 training failure.")
+        var root = new Command("Distill", "Knowledge distillation experiments on tabular data and ECG beats (Distill library). " + ExitCodes)
         {
             new HelpOption(),
             new VersionOption(),
-            TrainTeacherCommand.Create(console),
-            DistillCommand.Create(console),
-            DataCommand.Create(console),
-            ReproduceCommand.Create(console),
+            TrainTeacherCommand.Create(terminal),
+            DistillCommand.Create(terminal),
+            DataCommand.Create(terminal),
+            ReproduceCommand.Create(terminal),
         };
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        try
         {
-            foreach (var problem in parse.Errors) error.WriteLine(problem.Message);
-            error.WriteLine("Run 'distill --help' or 'distill COMMAND --help' for the options.");
-            return (int)ExitCode.BadUsage;
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var problem in parse.Errors) error.WriteLine(Failures.Printable(problem.Message));
+                error.WriteLine("Run 'distill --help' or 'distill COMMAND --help' for the options.");
+                return (int)ExitCode.BadUsage;
+            }
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        catch (Exception unexpected)
+        {
+            // Failures.Guard handles every command body; this catches the parser's own failures.
+            return Failures.Guard(terminal, () => throw unexpected);
+        }
     }
 }

@@ -1,1 +1,2 @@
-return Distill.Cli.DistillCommandLine.Run(args, Console.Out, Console.Error);
+using var stop = Distill.Cli.StopRequest.FromSignals();
+return Distill.Cli.DistillCommandLine.Run(args, Console.Out, Console.Error, stop);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Distill.Training;
+using Distill.Training.Checkpoints;
 using Spectre.Console;
 
 namespace Distill.Cli;
@@ -22,6 +23,11 @@ public static class Reports
             $"[[{new string('#', filled)}{new string('.', width - filled)}]] {done}/{total}  {Markup.Escape(run.Method)} seed {run.Seed}: " +
             $"test auc {run.Test.GetValueOrDefault("auc"):F4}  ({run.WallSeconds:F1} s)"));
     }
+
+    /// <summary>The message of a run stopped by Ctrl-C or SIGTERM after <paramref name="epochs"/> epochs of <paramref name="model"/>.</summary>
+    public static string StoppedAt(string model, int epochs, CheckpointOptions? checkpoint) => checkpoint is null
+        ? $"stopped after epoch {epochs} of {model}; nothing was kept (pass --checkpoint DIR to be able to resume)."
+        : $"stopped after epoch {epochs} of {model}; rerun the same command to resume.";
 
     /// <summary>Writes runs.csv and runs.json and prints the results table.</summary>
     public static void Finish(IAnsiConsole console, IReadOnlyList<RunRecord> runs, string folder)

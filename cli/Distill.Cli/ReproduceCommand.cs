@@ -5,6 +5,8 @@ using Distill.Distillation.BeatGan;
 using Distill.Interop;
 using Distill.Models.BeatGan;
 using Distill.Training;
+using Distill.Training.BeatGan;
+using Distill.Training.Checkpoints;
 using Spectre.Console;
 
 namespace Distill.Cli;
@@ -16,8 +18,9 @@ public static class ReproduceCommand
     private static readonly string TermNames = string.Join(", ", Enum.GetValues<BeatGanKdTerm>().Select(BeatGanKdTerms.Name));
 
     /// <summary>Builds the <c>reproduce</c> command with its <c>beatgan</c> subcommand.</summary>
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(Terminal terminal)
     {
+        var console = terminal.Out;
         var data = new Option<string>("--data")
         {
             Description = "Beats to use. 'embedded': the BeatGAN authors' 128 demo MIT-BIH beats shipped in data/ " +
@@ -37,45 +40,66 @@ public static class ReproduceCommand
             DefaultValueFactory = _ => new DirectoryInfo(MitBih.DefaultCacheFolder),
         };
         var mitbihOptions = new MitBihOptions();
-        var folds = new Option<int[]>("--folds")
-        {
-            Description = "With --data mitbih: which of the 5 folds to run (each tests on its fifth of the normal beats); results are " +
-                          "pooled over folds and seeds. Default: fold 0.",
-            AllowMultipleArgumentsPerToken = true,
-            DefaultValueFactory = _ => [0],
-        };
-        folds.Validators.Add(r =>
-        {
-            var values = r.GetValueOrDefault<int[]>() ?? [];
-            if (values.Length == 0 || values.Any(f => f is < 0 or > 4) || values.Distinct().Count() != values.Length)
-                r.AddError($"--folds takes distinct fold numbers 0-4, got [{string.Join(", ", values)}].");
-        });
-        var maxTrain = Positive(new Option<int?>("--max-train-beats")
-        {
-            Description = "With --data mitbih: train on a random subset of at most N normal beats (validation and test beats are never " +
-                          "subsampled). Default: all (~65,000 on the full database; one teacher epoch is then ~1,000 steps).",
-        });
-        var seeds = Positive(new Option<int>("--seeds") { Description = "Number of seeds (0..N-1).", DefaultValueFactory = _ => 5 });
-        var teacherEpochs = Positive(new Option<int?>("--teacher-epochs") { Description = "Teacher epochs; the epoch of best validation AUC is kept (default 30 on embedded: 2 steps each; 20 on mitbih: ~1,000 steps each)." });
-        var studentEpochs = Positive(new Option<int?>("--student-epochs") { Description = "Epochs of every student; the last epoch is kept (default 100 on embedded, 20 on mitbih)." });
-        var batchSize = Positive(new Option<int?>("--batch-size") { Description = "Beats per step (default 16 on embedded, 64 on mitbih)." });
-        var learningRate = new Option<double?>("--lr") { Description = "Adam learning rate of every network (default 1e-3 on embedded, the paper's 1e-4 on mitbih)." };
-        learningRate.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double?>() is { } lr && (!(lr > 0) || !double.IsFinite(lr))) r.AddError($"--lr must be a positive number, got {lr}.");
-        });
+        var folds = CliOptions.Integers("--folds",
+            "With --data mitbih: which of the 5 folds to run (each tests on its fifth of the normal beats); results are " +
+            "pooled over folds and seeds. Default: fold 0.", [0], 0, 4, maxCount: 5, distinct: true);
+        var maxTrain = CliOptions.OptionalInteger("--max-train-beats",
+            "With --data mitbih: train on a random subset of at most N normal beats (validation and test beats are never " +
+            "subsampled). Default: all (~65,000 on the full database; one teacher epoch is then ~1,000 steps).", 1);
+        var seeds = CliOptions.Integer("--seeds", "Number of seeds (0..N-1).", 5, 1, CliOptions.MaxSeeds);
+        var teacherEpochs = CliOptions.OptionalInteger("--teacher-epochs",
+            "Teacher epochs; the epoch of best validation AUC is kept (default 30 on embedded: 2 steps each; 20 on mitbih: ~1,000 steps each). " +
+            "Not with --teacher (a loaded teacher is not trained here).", 1, CliOptions.MaxCount);
+        var studentEpochs = CliOptions.OptionalInteger("--student-epochs",
+            "Epochs of every student; the last epoch is kept (default 100 on embedded, 20 on mitbih).", 1, CliOptions.MaxCount);
+        var batchSize = CliOptions.OptionalInteger("--batch-size", "Beats per step (default 16 on embedded, 64 on mitbih).", 1, CliOptions.MaxCount);
+        var learningRate = CliOptions.OptionalNumber("--lr",
+            "Adam learning rate of every network (default 1e-3 on embedded, the paper's 1e-4 on mitbih).", positive: true);
         var students = new Option<string[]>("--students")
         {
             Description = $"Distilled students to train besides the plain one, each a term or terms joined by '+', each with an optional " +
                           $"'=weight', e.g. --students rec-kd crd=0.05 'rec-kd+latent'. Terms: {TermNames}. Default: one student per term " +
-                          "with its default weight.",
+                          "with its default weight. '--students none' trains the teachers alone (no plain student either): a learning curve.",
             AllowMultipleArgumentsPerToken = true,
         };
         students.Validators.Add(r =>
         {
-            foreach (string recipe in r.GetValueOrDefault<string[]>() ?? [])
+            var values = r.GetValueOrDefault<string[]>() ?? [];
+            if (values.Contains("none") && values.Length > 1) r.AddError("--students none trains no student; name students or 'none', not both.");
+            foreach (string recipe in values.Where(v => v != "none"))
                 try { BeatGanKdStudent.Parse(recipe); }
                 catch (FormatException error) { r.AddError($"--students: {error.Message}"); }
+        });
+        var saveTeachers = new Option<bool>("--save-teachers")
+        {
+            Description = "Save every teacher trained here (its kept epoch) under OUT/teachers as PyTorch state_dicts with the authors' names " +
+                          "(fold0-seed0-teacher-G.pt and -D.pt), for --teacher/--teacher-discriminator and for the authors' code.",
+        };
+        var scores = new Option<bool>("--scores")
+        {
+            Description = "Also write OUT/beatgan-scores.csv: every model's raw reconstruction error of every test beat, with its AAMI " +
+                          "class and label (for ROC curves per class).",
+        };
+        var teacherSeed = new Option<int?>("--teacher-seed")
+        {
+            Description = "Distil every seed's students from the teacher of this seed (trained once, or resumed from --checkpoint), so the " +
+                          "spread over seeds is the students' own. Default: each seed trains its own teacher.",
+        };
+        teacherSeed.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 0) r.AddError($"--teacher-seed must be 0 or more, got {r.GetValueOrDefault<int?>()}.");
+        });
+        var validation = new Option<string>("--validation")
+        {
+            Description = "How the teacher scores its validation beats to choose the epoch it keeps. 'authors' (default): as the BeatGAN " +
+                          "authors' code does, BatchNorm in training mode on shuffled batches of the batch size; 'eval': evaluation mode, as " +
+                          "at test time.",
+            DefaultValueFactory = _ => "authors",
+        };
+        validation.Validators.Add(r =>
+        {
+            string value = r.GetValueOrDefault<string>() ?? "";
+            if (value is not ("authors" or "eval")) r.AddError($"--validation must be 'authors' or 'eval', got '{value}'.");
         });
         var tune = new Option<bool>("--tune-weights")
         {
@@ -95,7 +119,7 @@ public static class ReproduceCommand
         {
             Description = "Folder receiving beatgan-runs.csv and beatgan-runs.json (data, fold, method, terms and weights, seed, sizes, " +
                           "epochs, test AUC, AP, best F1, wall time).",
-            DefaultValueFactory = _ => new DirectoryInfo("distill-runs"),
+            DefaultValueFactory = _ => new DirectoryInfo(CommonOptions.DefaultOutputFolder),
         };
         var checkpoint = new Option<DirectoryInfo?>("--checkpoint")
         {
@@ -108,20 +132,26 @@ public static class ReproduceCommand
                                              $"students ({TermNames}; const-kd is the lab notes' gradient-free KL, kept to show it changes nothing).")
         {
             data, cache, folds, maxTrain, seeds, teacherEpochs, studentEpochs, batchSize, learningRate, students, tune,
-            teacherFile, teacherDiscriminatorFile, output, checkpoint,
+            teacherFile, teacherDiscriminatorFile, output, checkpoint, teacherSeed, validation, saveTeachers, scores,
         };
         mitbihOptions.AddTo(beatgan);
         beatgan.Validators.Add(r =>
         {
             if ((r.GetValue(teacherFile) is null) != (r.GetValue(teacherDiscriminatorFile) is null))
                 r.AddError("--teacher and --teacher-discriminator go together: the d-at term and the students' setup need both networks.");
+            if (r.GetValue(teacherFile) is not null && r.GetResult(teacherEpochs) is { Implicit: false })
+                r.AddError("--teacher-epochs applies to a teacher trained here; with --teacher the teacher is loaded, not trained: drop --teacher-epochs.");
             if (r.GetValue(data) != "mitbih")
                 foreach (var option in new Option[] { mitbihOptions.Records, mitbihOptions.Segmentation, folds, maxTrain })
                     if (r.GetResult(option) is { Implicit: false })
                         r.AddError($"{option.Name} applies to --data mitbih only.");
         });
-        beatgan.SetAction(parse => Failures.Guard(console, () =>
+        CliOptions.Renamed(beatgan, "--output", "--out");
+        beatgan.SetAction(parse => Failures.Guard(terminal, () =>
         {
+            string outputFolder = OutputFolder.Probe(parse.GetValue(output)!.FullName, "--out");
+            string? checkpointFolder = parse.GetValue(checkpoint) is { } dir ? OutputFolder.Probe(dir.FullName, "--checkpoint") : null;
+            using var folderLock = checkpointFolder is null ? null : CheckpointLock.Acquire(checkpointFolder);
             bool mitbih = parse.GetValue(data) == "mitbih";
             int seedCount = parse.GetValue(seeds);
             int teacherE = parse.GetValue(teacherEpochs) ?? (mitbih ? 20 : 30), studentE = parse.GetValue(studentEpochs) ?? (mitbih ? 20 : 100);
@@ -130,40 +160,78 @@ public static class ReproduceCommand
             {
                 BatchSize = parse.GetValue(batchSize) ?? config.BatchSize,
                 LearningRate = parse.GetValue(learningRate) ?? config.LearningRate,
-                Students = parse.GetValue(students) is { Length: > 0 } recipes ? recipes.Select(BeatGanKdStudent.Parse).ToArray() : config.Students,
+                Students = parse.GetValue(students) is { Length: > 0 } recipes && !recipes.Contains("none")
+                    ? recipes.Select(BeatGanKdStudent.Parse).ToArray() : config.Students,
+                TeacherOnly = parse.GetValue(students)?.Contains("none") == true,
+                TeacherSeed = parse.GetValue(teacherSeed),
+                Validation = parse.GetValue(validation) == "eval" ? BeatGanValidation.EvaluationMode : BeatGanValidation.TrainingModeBatches,
             };
             var splits = mitbih ? MitBihFolds(mitbihOptions.Source(parse, parse.GetValue(cache)!), mitbihOptions, parse, parse.GetValue(folds)!, parse.GetValue(maxTrain), console)
                                 : [(0, BeatGanKdData.Load())];
             var clock = Stopwatch.StartNew();
             var runs = new List<BeatGanKdRun>();
-            var log = new BeatGanRunLog(parse.GetValue(data)!);
+            var log = new BeatGanRunLog(parse.GetValue(data)!, parse.GetValue(scores));
+            var (generatorFile, discriminatorFile) = (parse.GetValue(teacherFile), parse.GetValue(teacherDiscriminatorFile));
+            string settings = Settings(mitbih, parse.GetValue(mitbihOptions.Records), parse.GetValue(maxTrain), generatorFile, discriminatorFile);
             foreach (var (fold, beats) in splits)
             {
                 console.WriteLine(beats.Description);
                 var foldConfig = parse.GetValue(tune) ? Tuned(config, beats, console) : config;
                 console.WriteLine($"batch {foldConfig.BatchSize}, lr {foldConfig.LearningRate}, students: {string.Join("; ", foldConfig.Students)}");
-                var foldRuns = BeatGanKdExperiment.Run(foldConfig, beats, line => console.WriteLine(line), fold,
-                    parse.GetValue(teacherFile) is { } g ? _ => LoadTeacher(g, parse.GetValue(teacherDiscriminatorFile)!, foldConfig) : null,
-                    parse.GetValue(checkpoint)?.FullName);
+                IReadOnlyList<BeatGanKdRun> foldRuns;
+                try
+                {
+                    foldRuns = BeatGanKdExperiment.Run(foldConfig, beats, line => console.WriteLine(line), fold,
+                        generatorFile is null ? null : _ => LoadTeacher(generatorFile, discriminatorFile!, foldConfig), checkpointFolder, settings,
+                        terminal.Stop.Token, parse.GetValue(saveTeachers) ? Path.Combine(outputFolder, "teachers") : null);
+                }
+                catch (OperationCanceledException) when (terminal.Stop.Signal is not null)
+                {
+                    throw new StoppedException(Stopped(checkpointFolder));
+                }
                 runs.AddRange(foldRuns);
-                log.Add(foldConfig, beats, foldRuns);
+                log.Add(foldConfig, beats, foldRuns, teacherTrainedHere: generatorFile is null);
             }
             console.WriteLine(ResultSummary.ToMarkdown(BeatGanKdExperiment.Summarise(runs)));
-            var folder = parse.GetValue(output)!;
-            folder.Create();
-            var (csv, json) = log.Write(folder.FullName);
-            console.WriteLine($"{runs.Count} models in {clock.Elapsed.TotalSeconds:F0} s; runs written to {csv} and {json}");
+            var (csv, json, history) = log.Write(outputFolder);
+            console.WriteLine($"{runs.Count} models in {clock.Elapsed.TotalSeconds:F0} s; runs written to {csv} and {json}, teacher epochs to {history}");
             return ExitCode.Success;
         }));
         return new Command("reproduce", "Reproduce a documented experiment end to end.") { beatgan };
     }
 
+    /// <summary>What the checkpoints depend on beyond the data's description and the trainers' own settings: the records and
+    /// subsampling asked for, and which teacher the students learn from.</summary>
+    private static string Settings(bool mitbih, string[]? records, int? maxTrainBeats, FileInfo? generator, FileInfo? discriminator)
+    {
+        string data = mitbih
+            ? $"records {(records is { Length: > 0 } ? string.Join(" ", records) : "all non-paced")}, max train beats {maxTrainBeats?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all"}"
+            : "embedded demo beats";
+        string teacher = generator is null ? "teacher trained here"
+            : $"teacher from files sha256 {CommonOptions.Fingerprint(generator)} and {CommonOptions.Fingerprint(discriminator!)}";
+        return $"{data}; {teacher}";
+    }
+
+    // Every model's checkpoint keeps its last completed epoch; the newest file is the model that was training.
+    private static string Stopped(string? checkpointFolder)
+    {
+        if (checkpointFolder is null) return "stopped; nothing was kept (pass --checkpoint DIR to be able to resume).";
+        var newest = new DirectoryInfo(checkpointFolder).EnumerateFiles("*.ckpt").MaxBy(f => f.LastWriteTimeUtc);
+        return newest is null
+            ? "stopped before the first epoch completed; rerun the same command to start again."
+            : $"stopped after epoch {BeatGanTrainingCheckpoint.ReadEpoch(newest.FullName)} of {Path.GetFileNameWithoutExtension(newest.Name)}; " +
+              "rerun the same command to resume.";
+    }
+
     private static IEnumerable<(int Fold, BeatGanKdData Data)> MitBihFolds(
         MitBihSource source, MitBihOptions options, ParseResult parse, int[] folds, int? maxTrainBeats, IAnsiConsole console)
     {
+        if (!source.IsEmbedded) MitBihChecksums.Require(source.Folder, source.Records);
         string description = $"{source.Description} Segmentation: {parse.GetValue(options.Segmentation)}.";
-        console.WriteLine($"{description} Segmenting...");
-        var beats = source.Segment(options.SegmentationOptions(parse), new SegmentationProgress(console)).Beats;
+        console.WriteLine($"{description} Files match PhysioNet's SHA-256 sums. Segmenting...");
+        IReadOnlyList<EcgBeat> beats;
+        try { beats = source.Segment(options.SegmentationOptions(parse), new SegmentationProgress(console)).Beats; }
+        catch (ArgumentException error) { throw new InvalidDataException(error.Message, error); } // e.g. a record at another sampling rate
         foreach (int fold in folds)
         {
             BeatGanKdData split;
@@ -188,12 +256,4 @@ public static class ReproduceCommand
         return config with { Students = tunings.Select(t => t.Chosen).ToArray() };
     }
 
-    private static Option<T> Positive<T>(Option<T> option)
-    {
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<T>() is int value && value < 1) r.AddError($"{option.Name} must be at least 1, got {value}.");
-        });
-        return option;
-    }
 }

@@ -12,55 +12,76 @@ namespace Distill.Cli;
 /// <summary><c>distill train-teacher</c>: trains the privileged teacher MLP on breast cancer and saves it as a PyTorch state_dict.</summary>
 public static class TrainTeacherCommand
 {
-    /// <summary>Builds the command; its output goes to <paramref name="console"/>.</summary>
-    public static Command Create(IAnsiConsole console)
+    /// <summary>The teacher's file in the <c>--out</c> folder.</summary>
+    public const string TeacherFile = "teacher.pt";
+
+    /// <summary>The teacher's checkpoint in the <c>--checkpoint</c> folder.</summary>
+    public const string CheckpointFile = "teacher.ckpt";
+
+    /// <summary>Builds the command; its output goes to <paramref name="terminal"/>.</summary>
+    public static Command Create(Terminal terminal)
     {
+        var console = terminal.Out;
         var common = new CommonOptions();
-        var widths = CommonOptions.PositiveWidths(new Option<int[]>("--widths")
+        var widths = CommonOptions.Widths("--widths", "Hidden widths of the teacher, e.g. --widths 64 32 (input width 30 is implied by the data).", [64, 32]);
+        var seed = CliOptions.Integer("--seed", "Seed of initialisation and batch order.", 0, 0);
+        var checkpoint = new Option<DirectoryInfo?>("--checkpoint")
         {
-            Description = "Hidden widths of the teacher, e.g. --widths 64 32 (input width 30 is implied by the data).",
-            DefaultValueFactory = _ => [64, 32],
-        });
-        var seed = new Option<int>("--seed") { Description = "Seed of initialisation and batch order.", DefaultValueFactory = _ => 0 };
-        var output = new Option<FileInfo>("--output")
-        {
-            Description = "Where the trained teacher is saved: a PyTorch state_dict (.pt) in the CRD walkthrough's layout " +
-                          "(Layer_List.i.linear.0/1, classifier.0), loadable with torch.load and by 'distill distill --teacher'.",
-            DefaultValueFactory = _ => new FileInfo("teacher.pt"),
+            Description = $"Folder of the resumable checkpoint {CheckpointFile}, replaced atomically after every epoch; a rerun with the same " +
+                          "options resumes from it (a checkpoint written with other options is refused: use another folder).",
         };
-        var checkpoint = new Option<FileInfo?>("--checkpoint")
-        {
-            Description = "Checkpoint file written atomically after every epoch; when it exists the run resumes from it.",
-        };
-        var command = new Command("train-teacher", "Train the teacher MLP on all 30 breast cancer features and save it for PyTorch and 'distill distill'.");
+        var command = new Command("train-teacher",
+            $"Train the teacher MLP on all 30 breast cancer features and save it as {TeacherFile} in the --out folder, for PyTorch and 'distill distill'.");
         common.AddTo(command);
         command.Options.Add(widths);
         command.Options.Add(seed);
-        command.Options.Add(output);
         command.Options.Add(checkpoint);
-        command.SetAction(parse => Failures.Guard(console, () =>
+        CliOptions.Renamed(command, "--output", "--out", $"the teacher is saved as {TeacherFile} in the --out folder, next to runs.csv");
+        command.SetAction(parse => Failures.Guard(terminal, () =>
         {
+            string output = OutputFolder.Probe(parse.GetValue(common.Output)!.FullName, "--out");
+            string? folder = CheckpointFolder(parse.GetValue(checkpoint));
+            using var folderLock = folder is null ? null : CheckpointLock.Acquire(folder);
             var data = common.LoadData(parse);
             var options = common.Training(parse);
             int runSeed = parse.GetValue(seed);
-            var checkpoints = parse.GetValue(checkpoint) is { } file ? new CheckpointOptions(file.FullName) : null;
+            int[] hidden = parse.GetValue(widths)!;
+            var checkpoints = folder is null ? null
+                : new CheckpointOptions(Path.Combine(folder, CheckpointFile), Settings: Settings(hidden, runSeed, common.Settings(parse)));
             var clock = Stopwatch.StartNew();
             Reproducibility.Seed(runSeed);
             var task = ClassificationTask.For(data.ClassCount);
-            var teacher = new Mlp([data.TeacherView.Columns.Count, .. parse.GetValue(widths)!], task.OutputCount, "teacher");
+            var teacher = new Mlp([data.TeacherView.Columns.Count, .. hidden], task.OutputCount, "teacher");
             var objective = new ClassifierObjective(teacher, task, InputView.Teacher);
             var result = new SupervisedTrainer(options, checkpoints)
-                .Fit(objective, data.Train, data.Validation, runSeed, Reports.Epochs(console, "teacher", parse.GetValue(common.Quiet)));
+                .Fit(objective, data.Train, data.Validation, runSeed, Reports.Epochs(console, "teacher", parse.GetValue(common.Quiet)), terminal.Stop.Token);
+            terminal.Stop.ThrowIfRequested(Reports.StoppedAt("the teacher", result.History.Count, checkpoints));
             var test = objective.Evaluate(data.Test);
-            var path = parse.GetValue(output)!.FullName;
+            var path = Path.Combine(output, TeacherFile);
             teacher.SavePyTorch(path, PyTorchLayouts.CrdWalkthroughAnn(teacher));
             var run = new RunRecord("train-teacher", "teacher", runSeed, parse.GetValue(common.DataSeed), teacher.Widths, options.Epochs,
                                     result.History.Count, result.BestEpoch, options.BatchSize, options.LearningRate, null, test.Metrics,
                                     clock.Elapsed.TotalSeconds);
-            Reports.Finish(console, [run], parse.GetValue(common.Output)!.FullName);
+            Reports.Finish(console, [run], output);
             console.MarkupLine($"teacher saved to [green]{Markup.Escape(path)}[/]");
             return ExitCode.Success;
         }));
         return command;
+    }
+
+    /// <summary>Everything the teacher's checkpoint depends on, in words: widths, seed, data and training options. A rerun
+    /// with other settings is refused naming both.</summary>
+    public static string Settings(IReadOnlyList<int> hiddenWidths, int seed, string common)
+        => $"teacher widths [{string.Join(", ", hiddenWidths)}], seed {seed}; {common}";
+
+    /// <summary>The <c>--checkpoint</c> folder, probed; a path to a file (the option named a file in train-teacher before)
+    /// is a usage error.</summary>
+    public static string? CheckpointFolder(DirectoryInfo? folder)
+    {
+        if (folder is null) return null;
+        if (File.Exists(folder.FullName) || folder.FullName.EndsWith(".ckpt", StringComparison.Ordinal))
+            throw new UsageException($"--checkpoint takes a folder (it took a file in train-teacher before), got '{folder.FullName}'. " +
+                                     $"Pass a folder: the teacher's checkpoint is {CheckpointFile} inside it.");
+        return OutputFolder.Probe(folder.FullName, "--checkpoint");
     }
 }

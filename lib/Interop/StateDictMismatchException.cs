@@ -1,8 +1,10 @@
+using Distill.Data;
+
 namespace Distill.Interop;
 
 /// <summary>A state_dict file does not fit the model it is loaded into: every missing key, unexpected key and
 /// shape or type mismatch is listed at once, so one run shows everything that needs fixing.</summary>
-public sealed class StateDictMismatchException : IOException
+public sealed class StateDictMismatchException : InvalidFileException
 {
     /// <summary>Creates the exception; the message lists all problems.</summary>
     /// <param name="path">The file that was read.</param>
@@ -13,7 +15,7 @@ public sealed class StateDictMismatchException : IOException
     /// <param name="diagnosis">The likely cause when the lists point to one (for example a file of another network), or null.</param>
     public StateDictMismatchException(string path, string layout, IReadOnlyList<string> missing, IReadOnlyList<string> unexpected,
                                       IReadOnlyList<string> mismatched, string? diagnosis = null)
-        : base(Describe(path, layout, missing, unexpected, mismatched, diagnosis))
+        : base(path, Describe(path, layout, missing, unexpected, mismatched, diagnosis))
     {
         Missing = missing;
         Unexpected = unexpected;

@@ -18,9 +18,10 @@ namespace Distill.Notebooks;
 /// F# libraries bound to it (Giraffe.ViewEngine, which Plotly.NET also uses). A second FSharp.Core would split F#
 /// types between two copies (MissingMethodException), so the build leaves FSharp.Core.dll and the deps.json out of
 /// Distill.Lib's folder and requests for FSharp.Core are answered here with the kernel's copy.</item>
-/// <item>Plotly.NET.Interactive would load a second Plotly.NET into the kernel; instead the HTML formatter it provides
-/// is registered for the library's own Plotly.NET (<see cref="ChartFormatter"/>). Do not add
-/// <c>#r "nuget: Plotly.NET.Interactive"</c> to notebooks that use Distill's charts.</item>
+/// <item>Plotly.NET.Interactive would load a second Plotly.NET into the kernel, and its charts fetch plotly.js from a CDN;
+/// instead an HTML formatter is registered for the library's own Plotly.NET (<see cref="NotebookFormatters"/>), and the
+/// returned summary's output carries plotly.js for every chart of the notebook, offline (<see cref="PlotlyHtml"/>). Do
+/// not add <c>#r "nuget: Plotly.NET.Interactive"</c> to notebooks that use Distill's charts.</item>
 /// </list>
 /// </remarks>
 public static class NotebookEnvironment
@@ -30,20 +31,22 @@ public static class NotebookEnvironment
 
     /// <summary>Loads the native libraries, unifies FSharp.Core, registers the chart formatter, seeds randomness.</summary>
     /// <param name="seed">Seed for torch and managed randomness.</param>
-    /// <returns>A one-line summary (device, profile, seed, and the patched copy loaded if the GLIBCXX fix was needed).</returns>
-    public static string Setup(int seed = 0)
+    /// <returns>A one-line summary (device, profile, seed, and the patched copy loaded if the GLIBCXX fix was needed);
+    /// shown as the cell's output, it also loads plotly.js for the notebook's charts (<see cref="SetupSummary"/>).</returns>
+    public static SetupSummary Setup(int seed = 0)
     {
         if (nativeNote is null)
         {
             AppDomain.CurrentDomain.AssemblyResolve += ServeLoadedFSharpCore;
             LoadableLibrary torchSharp = NativeTorch.Load();
-            ChartFormatter.Register();
+            NotebookFormatters.Register();
             nativeNote = torchSharp.WeakenedVersions.Count == 0 ? ""
                 : $" TorchSharp's native library needs {string.Join(", ", torchSharp.WeakenedVersions)}, which this system's " +
                   $"libstdc++ lacks: loaded a copy with that requirement marked weak ({torchSharp.Path}; see environment.md).";
         }
         Reproducibility.Seed(seed);
-        return $"Distill ready: device {DistillDevice.Current.type}, profile '{RunProfile.Current.Name}', seed {seed}.{nativeNote}";
+        return new SetupSummary(
+            $"Distill ready: device {DistillDevice.Current.type}, profile '{RunProfile.Current.Name}', seed {seed}.{nativeNote}");
     }
 
     private static Assembly? ServeLoadedFSharpCore(object? sender, ResolveEventArgs args)

@@ -55,7 +55,7 @@ public sealed class SupervisedTrainer(TrainingOptions options, CheckpointOptions
         for (int epoch = savedEpoch + 1; epoch <= options.Epochs && !stoppedEarly && !cancellation.IsCancellationRequested; epoch++)
         {
             double learningRate = optimizer.ParamGroups.First().LearningRate;
-            var (trainLoss, terms) = RunEpoch(objective, optimizer, train, EpochOrder(seed, epoch), epoch, savedEpoch);
+            var (trainLoss, terms) = RunEpoch(objective, optimizer, train, EpochSeed.For(seed, epoch), epoch, savedEpoch);
             var evaluation = Evaluate(objective, validation);
             bool isBest = evaluation.Primary > bestMetric;
             if (isBest)
@@ -82,16 +82,6 @@ public sealed class SupervisedTrainer(TrainingOptions options, CheckpointOptions
         best.Dispose();
         objective.SetTraining(false); // ready for evaluation with the kept weights
         return new TrainingResult(history, bestEpoch, stoppedEarly);
-    }
-
-    /// <summary>The batch order of one epoch: a generator seeded by (seed, epoch) through SplitMix64, so that no state
-    /// carries over between epochs and neighbouring seeds do not share epochs' orders.</summary>
-    private static Random EpochOrder(int seed, int epoch)
-    {
-        ulong z = ((ulong)(uint)seed << 32 | (uint)epoch) + 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return new Random((int)((z ^ (z >> 31)) & int.MaxValue));
     }
 
     private static void SetLearningRate(optim.Optimizer optimizer, double learningRate)
@@ -128,7 +118,7 @@ public sealed class SupervisedTrainer(TrainingOptions options, CheckpointOptions
 
     private string Kept(int savedEpoch) => (checkpoints, savedEpoch) switch
     {
-        (null, _) => "No checkpoint is kept (pass CheckpointOptions to keep one).",
+        (null, _) => "No checkpoint was written (none was asked for).",
         (_, 0) => $"No epoch had completed, so no checkpoint was written to '{checkpoints.Path}'.",
         _ => $"The last good checkpoint (epoch {savedEpoch}) is kept at '{checkpoints.Path}'.",
     };

@@ -42,9 +42,11 @@ public static class TabularDistillation
     /// <param name="progress">Per-epoch progress.</param>
     /// <param name="checkpoints">Where the run's checkpoint is written and resumed from (student, loss state such as CRD's
     /// memory, optimizer); none when null.</param>
+    /// <param name="cancellation">Stops training after the current epoch (its checkpoint is written first); the result then
+    /// holds the epochs trained so far.</param>
     public static StudentRun TrainStudent(TeacherStudentData data, Mlp teacher, DistillationMethod method, IReadOnlyList<int> hiddenWidths,
                                           TrainingOptions options, int seed, double? weight = null, IProgress<EpochRecord>? progress = null,
-                                          CheckpointOptions? checkpoints = null)
+                                          CheckpointOptions? checkpoints = null, CancellationToken cancellation = default)
     {
         Reproducibility.Seed(seed);
         var task = ClassificationTask.For(data.ClassCount);
@@ -52,7 +54,7 @@ public static class TabularDistillation
         var pair = new MlpPair(student, teacher, data.ClassCount, data.Train.TeacherInput, data.Train.Targets);
         var distiller = Distiller.Create(student, teacher, task.Loss, MlpDistillation.Terms(method, pair, weight));
         var objective = new DistillationObjective(student, distiller, task);
-        var result = new SupervisedTrainer(options, checkpoints).Fit(objective, data.Train, data.Validation, seed, progress);
+        var result = new SupervisedTrainer(options, checkpoints).Fit(objective, data.Train, data.Validation, seed, progress, cancellation);
         return new StudentRun(method, seed, objective.Evaluate(data.Test), result);
     }
 

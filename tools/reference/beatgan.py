@@ -142,7 +142,8 @@ with torch.no_grad():
     out_train = g_forward(g, x)[0]  # batch statistics; also updates running statistics
     bn_after = {"mean": flat(g.encoder1.main[3].running_mean), "var": flat(g.encoder1.main[3].running_var)}
 
-# One BeatGAN training step (Zhou et al., Section 3.3), as the C# trainer runs it, from the initial weights.
+# One BeatGAN training step (Zhou et al., Section 3.3) as the authors' model.py runs it, from the initial weights: the
+# generator runs twice on the batch (in D's step and in its own), so its BatchNorm running statistics are updated twice.
 g.load_state_dict(g_initial)
 d.load_state_dict(d_initial)
 g.train(), d.train()
@@ -167,6 +168,8 @@ err_g_rec = F.mse_loss(fake, xs)
 err_g_adv = F.mse_loss(feat_fake, feat_real)
 (err_g_rec + 1.0 * err_g_adv).backward()
 opt_g.step()
+g_running_after_step = {"mean": flat(g.encoder1.main[3].running_mean), "var": flat(g.encoder1.main[3].running_var),
+                        "decoder_mean": flat(g.decoder.main[1].running_mean), "decoder_var": flat(g.decoder.main[1].running_var)}
 
 data = {
     "config": {"nc": NC, "nz": NZ, "ngf": NGF, "ndf": NDF, "length": L, "torch": torch.__version__},
@@ -186,6 +189,7 @@ data = {
         "learning_rate": 1e-4, "beta1": 0.5, "adversarial_weight": 1.0,
         "err_d_real": err_d_real.item(), "err_d_fake": err_d_fake.item(),
         "err_g_rec": err_g_rec.item(), "err_g_adv": err_g_adv.item(),
+        "generator_running_after_step": g_running_after_step,
     },
 }
 path = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "Distill.Tests", "Reference", "beatgan.json")

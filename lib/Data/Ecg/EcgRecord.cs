@@ -16,24 +16,30 @@ public sealed record EcgRecord(
     /// <summary>Reads a WFDB record: <c>{name}.hea</c>, its signal files and <c>{name}.{annotator}</c> from <paramref name="folder"/>.</summary>
     /// <remarks>
     /// Digital samples become millivolts as (sample - baseline) / gain (WFDB's physical-unit conversion); signals
-    /// in uV or V are rescaled to mV. Checksums, lengths and annotation positions are verified
-    /// (<see cref="WfdbSignalReader"/>, <see cref="MitAnnotationReader"/>).
+    /// in uV or V are rescaled to mV; a gain that turns a sample into an infinite float is an error. The header's 16-bit
+    /// sample checksums, lengths and annotation positions are verified (<see cref="WfdbSignalReader"/>,
+    /// <see cref="MitAnnotationReader"/>); annotation files carry no checksum, so only a file-level SHA-256
+    /// (<see cref="MitBihChecksums"/>) detects damage that leaves them well-formed.
     /// </remarks>
     public static EcgRecord ReadWfdb(string folder, string name, string annotator = "atr")
     {
         string headerPath = Path.Combine(folder, name + ".hea");
         var header = WfdbHeaderParser.Read(headerPath);
         short[][] digital = WfdbSignalReader.Read(header, folder);
-        if (header.SamplesPerSignal > int.MaxValue)
-            throw new WfdbFormatException(headerPath, $"{header.SamplesPerSignal} samples per signal exceed what one array holds",
-                "Split the record into shorter segments");
         var millivolts = new float[digital.Length][];
         for (int s = 0; s < digital.Length; s++)
         {
             var spec = header.Signals[s];
             double scale = UnitsToMillivolts(spec.Units, headerPath) / spec.Gain;
             var lead = millivolts[s] = new float[digital[s].Length];
-            for (int i = 0; i < lead.Length; i++) lead[i] = (float)((digital[s][i] - spec.Baseline) * scale);
+            for (int i = 0; i < lead.Length; i++)
+            {
+                lead[i] = (float)((digital[s][i] - (double)spec.Baseline) * scale);
+                if (!float.IsFinite(lead[i]))
+                    throw new WfdbFormatException(headerPath,
+                        $"signal '{spec.Description}': gain {spec.Gain} and baseline {spec.Baseline} turn sample {i} ({digital[s][i]}) into {lead[i]} mV",
+                        "The header's gain is corrupt; restore the header that came with the record (MIT-BIH: 200 adu/mV)");
+            }
         }
         var annotations = MitAnnotationReader.Read(Path.Combine(folder, name + "." + annotator), digital[0].Length);
         return new EcgRecord(name, header.SamplingFrequency, header.Signals.Select(s => s.Description).ToList(), millivolts, annotations);

@@ -90,6 +90,9 @@ public sealed record MitBihSource(string Folder, IReadOnlyList<string> Records, 
             $"'distill data mitbih --download --cache {folder}' (or MitBihDownloader), or set {MitBih.CacheVariable}; only record 100 is embedded.");
     }
 
+    /// <summary>Whether these are the repository's own embedded records rather than a downloaded cache.</summary>
+    public bool IsEmbedded => Folder == EmbeddedFolder;
+
     private static string EmbeddedFolder => Path.GetDirectoryName(ProjectData.File("mitdb", "100.hea"))!;
 
     /// <summary>Reads every record (verifying checksums) in record order.</summary>

@@ -28,12 +28,14 @@ public sealed record MitBihDownloadProgress(string Record, string? File, long By
 /// <param name="AlreadyPresent">Records found complete and verified, not fetched again.</param>
 public sealed record MitBihDownloadReport(IReadOnlyList<string> Downloaded, IReadOnlyList<string> AlreadyPresent);
 
-/// <summary>Downloads MIT-BIH records from PhysioNet into a cache folder, resuming partial files and verifying checksums.</summary>
+/// <summary>Downloads MIT-BIH records from PhysioNet into a cache folder, resuming partial files and verifying every file
+/// against PhysioNet's SHA-256 sums.</summary>
 /// <remarks>
-/// A file is written as <c>name.part</c> and renamed when complete; a later run resumes a <c>.part</c> with an HTTP
-/// Range request (starting over if the server ignores it). A record counts as present when its three files read
-/// without error: the header's checksums and lengths match the signal file and every annotation lies inside it.
-/// A record that fails verification after download is deleted and reported, never left half-valid.
+/// A file is written as <c>name.part</c> and renamed only when complete and equal, by SHA-256, to the file PhysioNet
+/// publishes (<see cref="MitBihChecksums"/>); a later run resumes a <c>.part</c> with an HTTP Range request (starting over
+/// if the server ignores it). A record counts as present when its three files have PhysioNet's sums and read without
+/// error (the header's checksums and lengths match the signal file and every annotation lies inside it). A file or record
+/// that fails verification is deleted and reported, never left half-valid.
 /// </remarks>
 public sealed class MitBihDownloader(HttpClient? client = null)
 {
@@ -79,7 +81,7 @@ public sealed class MitBihDownloader(HttpClient? client = null)
 
     private static bool Verifies(string folder, string record)
     {
-        if (!MitBih.Extensions.All(e => File.Exists(Path.Combine(folder, $"{record}.{e}")))) return false;
+        if (!MitBih.Extensions.All(e => MitBihChecksums.Check(folder, $"{record}.{e}").Status == MitBihFileStatus.Intact)) return false;
         try
         {
             EcgRecord.ReadWfdb(folder, record);
@@ -117,7 +119,7 @@ public sealed class MitBihDownloader(HttpClient? client = null)
             if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && offset > 0)
             {
                 // The part already holds the whole file.
-                File.Move(part, target, overwrite: true);
+                Accept(part, target, file, url);
                 return;
             }
             if (!response.IsSuccessStatusCode)
@@ -144,7 +146,24 @@ public sealed class MitBihDownloader(HttpClient? client = null)
                 if (total is long expected && received != expected)
                     throw new IOException($"{url}: the connection ended after {received} of {expected} bytes. Run the download again to resume.");
             }
-            File.Move(part, target, overwrite: true);
+            Accept(part, target, file, url);
         }
+    }
+
+    // A complete download becomes the cached file only when it is PhysioNet's file; anything else is deleted, so that the
+    // next run fetches it afresh instead of resuming damaged bytes.
+    private static void Accept(string part, string target, string file, Uri url)
+    {
+        string actual = MitBihChecksums.Of(part);
+        string expected = MitBihChecksums.Sha256[file];
+        if (actual != expected)
+        {
+            File.Delete(part);
+            throw new WfdbFormatException(target,
+                $"the file downloaded from {url} has SHA-256 {actual}, not PhysioNet's {expected} (damaged in transfer, or the server " +
+                "serves another version)",
+                "It was deleted; run the download again, or check that the base URL serves MIT-BIH mitdb 1.0.0");
+        }
+        File.Move(part, target, overwrite: true);
     }
 }

@@ -16,6 +16,9 @@ public static partial class WfdbHeaderParser
     private const double DefaultFrequency = 250;
     private const double DefaultGain = 200;
 
+    /// <summary>The highest sampling frequency accepted (1 MHz); a larger one is a corrupt header, not an ECG.</summary>
+    public const double MaxSamplingFrequency = 1e6;
+
     /// <summary>Reads and parses the header file at <paramref name="path"/>.</summary>
     public static WfdbHeader Read(string path)
     {
@@ -66,14 +69,15 @@ public static partial class WfdbHeaderParser
         {
             // The frequency may carry '/counter(base)'; only the sampling frequency matters here.
             string fs = f[2].Split('/')[0];
-            if (!double.TryParse(fs, NumberStyles.Float, CultureInfo.InvariantCulture, out frequency) || frequency <= 0)
-                throw new WfdbFormatException(path, $"line {number}: sampling frequency '{f[2]}' is not a positive number",
+            if (!double.TryParse(fs, NumberStyles.Float, CultureInfo.InvariantCulture, out frequency) || !double.IsFinite(frequency)
+                || frequency <= 0 || frequency > MaxSamplingFrequency)
+                throw new WfdbFormatException(path, $"line {number}: sampling frequency '{f[2]}' is not a number of Hz in (0, {MaxSamplingFrequency:0}]",
                     "Write the frequency in Hz, e.g. 360");
         }
         long samples = 0;
-        if (f.Length > 3 && (!long.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out samples)))
-            throw new WfdbFormatException(path, $"line {number}: sample count '{f[3]}' is not a non-negative integer",
-                "Write the number of samples per signal, e.g. 650000");
+        if (f.Length > 3 && (!long.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out samples) || samples > Array.MaxLength))
+            throw new WfdbFormatException(path, $"line {number}: sample count '{f[3]}' is not an integer in 0..{Array.MaxLength}",
+                "Write the number of samples per signal, e.g. 650000 (longer records must be split into segments)");
         return (f[0], signals, frequency, samples);
     }
 
@@ -101,8 +105,13 @@ public static partial class WfdbHeaderParser
         if (fm.Groups["skew"].Success && fm.Groups["skew"].Value != "0")
             throw new WfdbFormatException(path, $"line {number}: skew {fm.Groups["skew"].Value}",
                 "Skewed signals are not supported");
-        int format = int.Parse(fm.Groups["format"].Value, CultureInfo.InvariantCulture);
-        long offset = fm.Groups["offset"].Success ? long.Parse(fm.Groups["offset"].Value, CultureInfo.InvariantCulture) : 0;
+        if (!int.TryParse(fm.Groups["format"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int format))
+            throw new WfdbFormatException(path, $"line {number}: format '{fm.Groups["format"].Value}' is not a WFDB format code",
+                "Write the storage format as a number, e.g. 212 or 16");
+        long offset = 0;
+        if (fm.Groups["offset"].Success && !long.TryParse(fm.Groups["offset"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+            throw new WfdbFormatException(path, $"line {number}: byte offset '{fm.Groups["offset"].Value}' is too large",
+                "Write the number of bytes before the first sample, e.g. +24");
 
         double gain = DefaultGain;
         int? baseline = null;
@@ -113,15 +122,20 @@ public static partial class WfdbHeaderParser
             if (!gm.Success || !double.TryParse(gm.Groups["gain"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out gain))
                 throw new WfdbFormatException(path, $"line {number}: gain field '{f[2]}' is not 'gain[(baseline)][/units]'",
                     "Write the ADC gain in units per mV, e.g. 200");
+            if (!double.IsFinite(gain))
+                throw new WfdbFormatException(path, $"line {number}: gain '{gm.Groups["gain"].Value}' is not a finite number",
+                    "Write the ADC gain in units per mV, e.g. 200");
             if (gain == 0) gain = DefaultGain;
-            if (gm.Groups["baseline"].Success) baseline = int.Parse(gm.Groups["baseline"].Value, CultureInfo.InvariantCulture);
+            if (gm.Groups["baseline"].Success)
+                baseline = Integer(gm.Groups["baseline"].Value, "baseline");
             if (gm.Groups["units"].Success) units = gm.Groups["units"].Value;
         }
         int resolution = f.Length > 3 ? Integer(f[3], "ADC resolution") : 0;
         if (resolution == 0) resolution = format == 212 ? 12 : 16;
         int zero = f.Length > 4 ? Integer(f[4], "ADC zero") : 0;
         int? initial = f.Length > 5 ? Integer(f[5], "initial value") : null;
-        short? checksum = f.Length > 6 ? (short)Integer(f[6], "checksum") : null;
+        // WFDB compares the low 16 bits of the samples' sum: a header may state the sum unwrapped (-32770 for 32766).
+        short? checksum = f.Length > 6 ? unchecked((short)Integer(f[6], "checksum")) : null;
         if (f.Length > 7) Integer(f[7], "block size");
         string description = f.Length > 8 ? f[8] + (f.Length > 9 ? " " + f[9] : "") : $"record {record}, signal {index}";
         return new WfdbSignalSpec(f[0], format, offset, gain, baseline ?? zero, units, resolution, zero, initial, checksum, description);
@@ -129,7 +143,7 @@ public static partial class WfdbHeaderParser
         int Integer(string token, string what) =>
             int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v)
                 ? v
-                : throw new WfdbFormatException(path, $"line {number}: {what} '{token}' is not an integer",
+                : throw new WfdbFormatException(path, $"line {number}: {what} '{token}' is not a 32-bit integer",
                     "Check the signal line's fields against the WFDB header specification");
     }
 }

@@ -41,7 +41,8 @@ public static class WfdbSignalReader
     private static short[][] ReadFile(string path, int format, long offset, int signals, long declaredSamples)
     {
         if (!File.Exists(path))
-            throw new FileNotFoundException($"WFDB signal file '{path}' named in the header does not exist. Download the record again.", path);
+            throw new WfdbFormatException(path, "this signal file, named in the record's header, does not exist",
+                "Download the record again (or fix the file name in the header)");
         byte[] bytes = File.ReadAllBytes(path);
         long available = bytes.LongLength - offset;
         if (available < 0)

@@ -14,8 +14,10 @@ public static class UciTables
     /// Wolberg, Street, Mangasarian (1995), UCI Machine Learning Repository. The 30 features are ten
     /// measurements times (mean, standard error, worst), in that order of blocks. The file follows
     /// scikit-learn (0 = malignant, 1 = benign); this loader flips it so the positive class, the one
-    /// ROC AUC, AP and F1 are about, is the malignant tumour a screening model must find.
+    /// ROC AUC, AP and F1 are about, is the malignant tumour a screening model must find. A file whose header names other
+    /// than two classes, or whose labels hold one class only, is refused: flipping its labels would make up classes.
     /// </remarks>
+    /// <exception cref="InvalidFileException">The file is not a two-class table in this layout.</exception>
     public static TabularTable BreastCancer(string? path = null)
     {
         string[] names =
@@ -24,7 +26,16 @@ public static class UciTables
             .. Measurements.Select(m => $"{m} error"),
             .. Measurements.Select(m => $"worst {m}"),
         ];
-        var table = TabularCsv.ReadWithSklearnHeader(path ?? ProjectData.File("uci", "breast_cancer.csv"), "breast cancer", names);
+        string file = path ?? ProjectData.File("uci", "breast_cancer.csv");
+        var table = TabularCsv.ReadWithSklearnHeader(file, "breast cancer", names);
+        if (table.ClassNames.Count != 2)
+            throw new InvalidFileException(file,
+                $"{file} line 1: the header names {table.ClassNames.Count} classes ({string.Join(", ", table.ClassNames)}); the breast cancer " +
+                "table has two (malignant, benign, labelled 0 and 1). Fix the header or use a two-class table.");
+        if (table.ClassCounts() is var counts && counts.Contains(0))
+            throw new InvalidFileException(file,
+                $"{file}: every row is labelled {Array.FindIndex(counts, c => c > 0)} ({table.ClassNames[Array.FindIndex(counts, c => c > 0)]}); " +
+                "a classifier needs rows of both classes.");
         return table with { Labels = table.Labels.Select(l => 1 - l).ToArray(), ClassNames = ["benign", "malignant"] };
     }
 

@@ -10,6 +10,8 @@ namespace Distill.Distillation.BeatGan;
 /// <param name="Test">Held-out labelled beats, [T, 1, 320].</param>
 /// <param name="TestLabels">0 normal, 1 abnormal, one per test beat.</param>
 /// <param name="Description">Where the beats come from and how many of each kind, for logs and reports.</param>
+/// <param name="TestClasses">The AAMI class of each test beat, for per-class recall; null when the source does not say
+/// (the demo beats are only labelled normal or abnormal).</param>
 /// <remarks>
 /// Two sources. <see cref="Load"/>: the BeatGAN authors' 128 demo beats, real MIT-BIH beats cut and chosen by Zhou et al.
 /// (BeatGAN, IJCAI 2019) for exactly this task, half of them abnormal, so AUC, AP and F1 are well defined and not
@@ -18,7 +20,8 @@ namespace Distill.Distillation.BeatGan;
 /// segmented MIT-BIH records (<see cref="BeatGanFolds"/>: five folds of the normal beats, every abnormal beat tested,
 /// 10% of both to validation).
 /// </remarks>
-public sealed record BeatGanKdData(Tensor Train, Tensor Validation, int[] ValidationLabels, Tensor Test, int[] TestLabels, string Description)
+public sealed record BeatGanKdData(Tensor Train, Tensor Validation, int[] ValidationLabels, Tensor Test, int[] TestLabels, string Description,
+                                   IReadOnlyList<AamiClass>? TestClasses = null)
 {
     /// <summary>Loads and splits the embedded demo beats: train 32 normal; validation 8 normal + 16 abnormal; test 24 normal + 48 abnormal.</summary>
     public static BeatGanKdData Load()
@@ -57,7 +60,8 @@ public sealed record BeatGanKdData(Tensor Train, Tensor Validation, int[] Valida
             EcgBeatTensors.Signals(train, 0), EcgBeatTensors.Signals(split.Validation, 0), AnomalyLabels(split.Validation),
             EcgBeatTensors.Signals(split.Test, 0), AnomalyLabels(split.Test),
             $"{source} Fold {fold} of {foldCount}: train {train.Count} normal{(train.Count < split.Train.Count ? $" (of {split.Train.Count})" : "")}; " +
-            $"validation {Count(split.Validation)}; test {Count(split.Test)}");
+            $"validation {Count(split.Validation)}; test {Count(split.Test)}",
+            split.Test.Select(b => b.Class).ToArray());
     }
 
     private static int[] AnomalyLabels(IReadOnlyList<EcgBeat> beats) => beats.Select(b => b.Class.IsAbnormal() ? 1 : 0).ToArray();

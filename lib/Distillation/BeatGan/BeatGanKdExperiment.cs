@@ -1,4 +1,5 @@
 using Distill.Anomaly;
+using Distill.Interop;
 using Distill.Metrics;
 using Distill.Models.BeatGan;
 using Distill.Runtime;
@@ -17,6 +18,10 @@ namespace Distill.Distillation.BeatGan;
 /// <param name="Teacher">Teacher sizes (the paper's: nz 50, ngf = ndf = 32).</param>
 /// <param name="Student">Student sizes (ngf = ndf = 8, nz 16: a different code size exercises the latent regressor).</param>
 /// <param name="Students">The distilled students to run besides the plain one, each a weighted combination of terms.</param>
+/// <param name="TeacherSeed">When set, every seed's students are distilled from the teacher of this seed (trained once), so
+/// the spread over seeds is the students' alone; when null, each seed trains its own teacher.</param>
+/// <param name="TeacherOnly">Train the teachers and no student at all (a teacher's learning curve).</param>
+/// <param name="Validation">How the teacher scores its validation beats to pick its epoch (the authors' training-mode batches by default).</param>
 public sealed record BeatGanKdConfig(
     int Seeds,
     int TeacherEpochs,
@@ -25,7 +30,10 @@ public sealed record BeatGanKdConfig(
     double LearningRate,
     BeatGanOptions Teacher,
     BeatGanOptions Student,
-    IReadOnlyList<BeatGanKdStudent> Students)
+    IReadOnlyList<BeatGanKdStudent> Students,
+    int? TeacherSeed = null,
+    bool TeacherOnly = false,
+    BeatGanValidation Validation = BeatGanValidation.TrainingModeBatches)
 {
     /// <summary>One single-term student per distillation term, with its default weight (<see cref="BeatGanKdTerms.DefaultWeight"/>).</summary>
     public static IReadOnlyList<BeatGanKdStudent> SingleTermStudents { get; } =
@@ -49,9 +57,19 @@ public sealed record BeatGanKdConfig(
 /// <param name="Method">"teacher", "student" (no KD) or the student's <see cref="BeatGanKdStudent.Name"/>.</param>
 /// <param name="Seed">The seed.</param>
 /// <param name="Fold">The data fold (0 for the demo split).</param>
-/// <param name="Test">ROC AUC, AP and best F1 on the test beats.</param>
-/// <param name="Seconds">Wall time of training this model.</param>
-public sealed record BeatGanKdRun(string Method, int Seed, int Fold, BinaryEvaluation Test, double Seconds);
+/// <param name="Evaluation">ROC AUC, AP and best F1 on the test beats, and the figures at a threshold chosen on the
+/// validation beats.</param>
+/// <param name="Seconds">Wall time of training this model (this invocation's; a model restored from a finished checkpoint
+/// takes none).</param>
+/// <param name="Steps">Training steps the model took (epochs × batches per epoch).</param>
+/// <param name="TeacherSeed">The seed of the teacher a student was distilled from (the run's own seed for a teacher).</param>
+/// <param name="History">A teacher's epochs (validation AUC, kept epoch, test metrics of each epoch's weights); empty for a student.</param>
+public sealed record BeatGanKdRun(string Method, int Seed, int Fold, BeatGanKdEvaluation Evaluation, double Seconds, long Steps,
+                                  int TeacherSeed, IReadOnlyList<BeatGanEpochSummary> History)
+{
+    /// <summary>ROC AUC, AP and the best F1 on the test beats.</summary>
+    public BinaryEvaluation Test => Evaluation.Test;
+}
 
 /// <summary>Teacher, student without KD and each configured distilled student, over several seeds, on one <see cref="BeatGanKdData"/>.</summary>
 /// <remarks>
@@ -70,32 +88,62 @@ public static class BeatGanKdExperiment
     /// <param name="log">Receives a line per trained model.</param>
     /// <param name="fold">Recorded in each run (the fold <paramref name="data"/> was cut from).</param>
     /// <param name="teacher">Gives the teacher generator and discriminator of a seed, for example loaded from PyTorch files with
-    /// <see cref="Interop.BeatGanPyTorch"/>; null trains one per seed with <see cref="TrainTeacher"/>. The experiment disposes them.</param>
+    /// <see cref="Interop.BeatGanPyTorch"/>; null trains one per seed (or one for <see cref="BeatGanKdConfig.TeacherSeed"/>) with
+    /// <see cref="TrainTeacher(BeatGanKdConfig, BeatGanKdData, int, CheckpointOptions?, CancellationToken)"/>. The experiment disposes them.</param>
     /// <param name="checkpointFolder">Folder of one resumable checkpoint per trained model (<see cref="CheckpointFile"/>); a rerun
     /// resumes unfinished models and only restores finished ones. Null writes none.</param>
+    /// <param name="settings">What the caller knows of the data that <paramref name="data"/>'s description does not say
+    /// (records, subsampling), bound into every checkpoint: a rerun with other settings is refused.</param>
+    /// <param name="cancellation">Stops training between steps (<see cref="OperationCanceledException"/>); each model's
+    /// checkpoint keeps its last completed epoch.</param>
+    /// <param name="teacherFolder">When set, every teacher trained here is saved there as PyTorch state_dicts with the authors'
+    /// names (<see cref="TeacherFiles"/>), loadable by the authors' code and by <see cref="Interop.BeatGanPyTorch"/>, so
+    /// later students can be distilled from it whatever becomes of checkpoint formats.</param>
     public static IReadOnlyList<BeatGanKdRun> Run(BeatGanKdConfig config, BeatGanKdData data, Action<string>? log = null, int fold = 0,
-        Func<int, (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator)>? teacher = null, string? checkpointFolder = null)
+        Func<int, (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator)>? teacher = null, string? checkpointFolder = null,
+        string settings = "", CancellationToken cancellation = default, string? teacherFolder = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
         var runs = new List<BeatGanKdRun>();
+        (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator)? shared = null;
         for (int seed = 0; seed < config.Seeds; seed++)
         {
+            int teacherSeed = config.TeacherSeed ?? seed;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var (teacherG, teacherD) = teacher?.Invoke(seed)
-                ?? TrainTeacher(config, data, seed, Checkpoint(checkpointFolder, fold, seed, "teacher", config.TeacherEpochs, data, log));
-            Add(runs, "teacher", seed, fold, teacherG, data, clock, log);
-            foreach (var recipe in config.Students.Prepend(null))
+            var teacherPair = shared;
+            if (teacherPair is null)
             {
-                clock.Restart();
-                string model = (recipe?.Name ?? "student").Replace(" ", "");
-                using var student = TrainStudent(config, data, seed, teacherG, teacherD, recipe,
-                    Checkpoint(checkpointFolder, fold, seed, model, config.StudentEpochs, data, log));
-                Add(runs, recipe?.Name ?? "student", seed, fold, student, data, clock, log);
+                IReadOnlyList<BeatGanEpochSummary> history = [];
+                var trained = teacher?.Invoke(teacherSeed) ?? TrainTeacher(config, data, teacherSeed,
+                    Checkpoint(checkpointFolder, fold, teacherSeed, "teacher", config.TeacherEpochs, data, settings, log), out history,
+                    Progress(log, fold, teacherSeed, "teacher"), cancellation);
+                teacherPair = trained;
+                if (teacher is null && teacherFolder is not null) SaveTeacher(trained, teacherFolder, fold, teacherSeed, log);
+                Add(runs, new BeatGanKdRun("teacher", teacherSeed, fold, BeatGanKdEvaluation.Measure(trained.Generator, data),
+                    clock.Elapsed.TotalSeconds, teacher is null ? (long)config.TeacherEpochs * Batches(config, data) : 0, teacherSeed, history), log);
+                if (config.TeacherSeed is not null) shared = trained;
             }
-            teacherG.Dispose();
-            teacherD.Dispose();
+            if (!config.TeacherOnly)
+                foreach (var recipe in config.Students.Prepend(null))
+                {
+                    clock.Restart();
+                    string model = (recipe?.Name ?? "student").Replace(" ", "");
+                    string name = config.TeacherSeed is null ? model : $"{model}-teacher{teacherSeed}";
+                    using var student = TrainStudent(config, data, seed, teacherPair.Value.Generator, teacherPair.Value.Discriminator, recipe,
+                        Checkpoint(checkpointFolder, fold, seed, name, config.StudentEpochs, data, settings, log), cancellation,
+                        Progress(log, fold, seed, recipe?.Name ?? "student", config.StudentEpochs, Batches(config, data)));
+                    Add(runs, new BeatGanKdRun(recipe?.Name ?? "student", seed, fold, BeatGanKdEvaluation.Measure(student, data),
+                        clock.Elapsed.TotalSeconds, (long)config.StudentEpochs * Batches(config, data), teacherSeed, []), log);
+                }
+            if (shared is null)
+            {
+                teacherPair.Value.Generator.Dispose();
+                teacherPair.Value.Discriminator.Dispose();
+            }
         }
+        shared?.Generator.Dispose();
+        shared?.Discriminator.Dispose();
         return runs;
     }
 
@@ -104,17 +152,45 @@ public static class BeatGanKdExperiment
     /// <param name="data">The beats.</param>
     /// <param name="seed">Seed of the initialisation and the batch order.</param>
     /// <param name="checkpoint">Where to write and resume the teacher's checkpoint; none when null.</param>
+    /// <param name="cancellation">Stops training between steps (<see cref="OperationCanceledException"/>).</param>
     public static (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator) TrainTeacher(BeatGanKdConfig config, BeatGanKdData data, int seed,
-        CheckpointOptions? checkpoint = null)
+        CheckpointOptions? checkpoint = null, CancellationToken cancellation = default)
+        => TrainTeacher(config, data, seed, checkpoint, out _, null, cancellation);
+
+    /// <summary>Trains the teacher of <paramref name="seed"/> as <see cref="TrainTeacher(BeatGanKdConfig, BeatGanKdData, int, CheckpointOptions?, CancellationToken)"/>
+    /// does, measuring the test beats after every epoch (<see cref="BeatGanKdEvaluation"/> of the current weights, kept in
+    /// <paramref name="history"/>: a learning curve; model selection still uses the validation beats alone).</summary>
+    /// <param name="config">Sizes and epochs.</param>
+    /// <param name="data">The beats.</param>
+    /// <param name="seed">Seed of the initialisation and the batch order.</param>
+    /// <param name="checkpoint">Where to write and resume the teacher's checkpoint; none when null.</param>
+    /// <param name="history">Every epoch's summary, with the test metrics of that epoch's weights.</param>
+    /// <param name="progress">Receives the trainer's step and epoch reports.</param>
+    /// <param name="cancellation">Stops training between steps (<see cref="OperationCanceledException"/>).</param>
+    public static (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator) TrainTeacher(BeatGanKdConfig config, BeatGanKdData data, int seed,
+        CheckpointOptions? checkpoint, out IReadOnlyList<BeatGanEpochSummary> history, IProgress<BeatGanProgress>? progress,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
         Reproducibility.Seed(seed);
         var teacher = new BeatGanGenerator(config.Teacher);
         var teacherD = new BeatGanDiscriminator(config.Teacher);
-        var training = new BeatGanTrainer(teacher, teacherD,
-            new BeatGanTrainingOptions(Epochs: config.TeacherEpochs, BatchSize: config.BatchSize, LearningRate: config.LearningRate, Seed: seed), checkpoint);
-        training.Fit(data.Train, data.Validation, data.ValidationLabels, (s, l) => BinaryMetrics.RocAuc(s, l)).Best.Dispose();
+        var training = new BeatGanTrainer(teacher, teacherD, new BeatGanTrainingOptions(Epochs: config.TeacherEpochs, BatchSize: config.BatchSize,
+            LearningRate: config.LearningRate, Seed: seed, Validation: config.Validation), checkpoint);
+        try
+        {
+            var result = training.Fit(data.Train, data.Validation, data.ValidationLabels, (s, l) => BinaryMetrics.RocAuc(s, l), progress,
+                cancellation, epochMetrics: g => BeatGanKdEvaluation.Measure(g, data).ToMetrics());
+            result.Best.Dispose();
+            history = result.History;
+        }
+        catch
+        {
+            teacher.Dispose();
+            teacherD.Dispose();
+            throw;
+        }
         return (teacher, teacherD);
     }
 
@@ -126,8 +202,11 @@ public static class BeatGanKdExperiment
     /// <param name="teacherDiscriminator">The teacher's discriminator (used by the d-at term).</param>
     /// <param name="recipe">The distillation terms and weights; null for the plain student.</param>
     /// <param name="checkpoint">Where to write and resume the student's checkpoint; none when null.</param>
+    /// <param name="cancellation">Stops training between steps (<see cref="OperationCanceledException"/>).</param>
+    /// <param name="progress">Receives each student epoch.</param>
     public static BeatGanGenerator TrainStudent(BeatGanKdConfig config, BeatGanKdData data, int seed, BeatGanGenerator teacher,
-        BeatGanDiscriminator teacherDiscriminator, BeatGanKdStudent? recipe, CheckpointOptions? checkpoint = null)
+        BeatGanDiscriminator teacherDiscriminator, BeatGanKdStudent? recipe, CheckpointOptions? checkpoint = null,
+        CancellationToken cancellation = default, IProgress<BeatGanStudentEpoch>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -141,7 +220,7 @@ public static class BeatGanKdExperiment
         var options = new BeatGanStudentOptions(
             new BeatGanTrainingOptions(Epochs: config.StudentEpochs, BatchSize: config.BatchSize, LearningRate: config.LearningRate, Seed: seed),
             AcceptGradientFreeTerms: terms.Any(t => t.Loss is ConstantScoreKdLoss));
-        new BeatGanStudentTrainer(student, studentD, teacher, terms, options, checkpoint).Fit(data.Train);
+        new BeatGanStudentTrainer(student, studentD, teacher, terms, options, checkpoint).Fit(data.Train, progress, cancellation);
         foreach (var module in terms.Select(t => t.Loss).OfType<TorchSharp.torch.nn.Module>()) module.Dispose();
         return student;
     }
@@ -179,26 +258,49 @@ public static class BeatGanKdExperiment
     }
 
     // The data's description and the fold tie a checkpoint to its data; the trainers add sizes, options and terms.
-    private static CheckpointOptions? Checkpoint(string? folder, int fold, int seed, string model, int epochs, BeatGanKdData data, Action<string>? log)
+    private static CheckpointOptions? Checkpoint(string? folder, int fold, int seed, string model, int epochs, BeatGanKdData data, string settings,
+        Action<string>? log)
     {
         if (folder is null) return null;
         string path = CheckpointFile(folder, fold, seed, model);
         if (File.Exists(path))
         {
+            // A file with more epochs than this run is refused by the trainer, which says why: nothing is announced for it.
             int done = BeatGanTrainingCheckpoint.ReadEpoch(path);
-            log?.Invoke(done >= epochs
-                ? $"fold {fold} seed {seed} {model}: complete in {path} ({done} of {epochs} epochs), nothing to train"
-                : $"fold {fold} seed {seed} {model}: resumes from {path} after epoch {done} of {epochs}");
+            if (done == epochs) log?.Invoke($"fold {fold} seed {seed} {model}: complete in {path} ({done} of {epochs} epochs), nothing to train");
+            else if (done < epochs) log?.Invoke($"fold {fold} seed {seed} {model}: resumes from {path} after epoch {done} of {epochs}");
         }
-        return new CheckpointOptions(path, Settings: $"{data.Description}; fold {fold}");
+        return new CheckpointOptions(path, Settings: settings.Length == 0 ? $"{data.Description}; fold {fold}" : $"{data.Description}; fold {fold}; {settings}");
     }
 
-    private static void Add(List<BeatGanKdRun> runs, string method, int seed, int fold, BeatGanGenerator generator, BeatGanKdData data,
-        System.Diagnostics.Stopwatch clock, Action<string>? log)
+    private static void Add(List<BeatGanKdRun> runs, BeatGanKdRun run, Action<string>? log)
     {
-        double seconds = clock.Elapsed.TotalSeconds;
-        var test = Evaluate(generator, data);
-        runs.Add(new BeatGanKdRun(method, seed, fold, test, seconds));
-        log?.Invoke($"fold {fold} seed {seed} {method,-24} auc {test.RocAuc:F4} ap {test.AveragePrecision:F4} f1 {test.BestF1:F4} ({seconds:F1} s)");
+        runs.Add(run);
+        log?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"fold {run.Fold} seed {run.Seed} {run.Method,-24} {run.Evaluation} ({run.Seconds:F1} s)"));
     }
+
+    /// <summary>The PyTorch files of a saved teacher: <c>fold{fold}-seed{seed}-teacher-G.pt</c> and <c>-D.pt</c>.</summary>
+    public static (string Generator, string Discriminator) TeacherFiles(string folder, int fold, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        return (Path.Combine(folder, $"fold{fold}-seed{seed}-teacher-G.pt"), Path.Combine(folder, $"fold{fold}-seed{seed}-teacher-D.pt"));
+    }
+
+    private static void SaveTeacher((BeatGanGenerator Generator, BeatGanDiscriminator Discriminator) teacher, string folder, int fold, int seed,
+        Action<string>? log)
+    {
+        Directory.CreateDirectory(folder);
+        var (g, d) = TeacherFiles(folder, fold, seed);
+        teacher.Generator.SavePyTorch(g, PyTorchLayouts.BeatGanGenerator(teacher.Generator));
+        teacher.Discriminator.SavePyTorch(d, PyTorchLayouts.BeatGanDiscriminator(teacher.Discriminator));
+        log?.Invoke($"fold {fold} seed {seed} teacher: kept weights saved to {g} and {d}");
+    }
+
+    private static int Batches(BeatGanKdConfig config, BeatGanKdData data) => (int)(data.Train.shape[0] / config.BatchSize);
+
+    // Progress lines at most once a minute within an epoch, and after each epoch longer than that.
+    private static BeatGanProgressLines? Progress(Action<string>? log, int fold, int seed, string model, int epochs = 0, int stepsPerEpoch = 0)
+        => log is null ? null
+            : new BeatGanProgressLines($"fold {fold} seed {seed} {model}", log, TimeSpan.FromMinutes(1)) { Epochs = epochs, StepsPerEpoch = stepsPerEpoch };
 }

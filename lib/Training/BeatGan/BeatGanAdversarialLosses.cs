@@ -12,26 +12,29 @@ namespace Distill.Training.BeatGan;
 /// real beat (feature matching). The discriminator returns logits here, so BCE is computed on logits.</remarks>
 internal static class BeatGanAdversarialLosses
 {
-    /// <summary>BCE of real beats as real and of reconstructions (made without gradient) as fake.</summary>
+    /// <summary>BCE of real beats as real and of their reconstructions as fake.</summary>
+    /// <param name="discriminator">D, in training mode.</param>
+    /// <param name="reconstruction">G(x), detached from the generator's graph [B, nc, L].</param>
+    /// <param name="x">The real beats [B, nc, L].</param>
     /// <returns>The two errors; their sum is what the discriminator minimises.</returns>
-    public static (Tensor Real, Tensor Fake) Discriminator(BeatGanDiscriminator discriminator, nn.Module<Tensor, Tensor> generator, Tensor x)
+    public static (Tensor Real, Tensor Fake) Discriminator(BeatGanDiscriminator discriminator, Tensor reconstruction, Tensor x)
     {
         var realLogits = discriminator.call(x); // [B]
-        Tensor fake;
-        using (no_grad()) fake = generator.call(x);
-        var fakeLogits = discriminator.call(fake);
+        var fakeLogits = discriminator.call(reconstruction);
         return (F.binary_cross_entropy_with_logits(realLogits, ones_like(realLogits)),
                 F.binary_cross_entropy_with_logits(fakeLogits, zeros_like(fakeLogits)));
     }
 
-    /// <summary>One discriminator update on beats x against the generator's reconstructions; returns the two BCE values.</summary>
-    /// <remarks>Runs in its own dispose scope, so its activations are freed before the generator update builds its graph.</remarks>
+    /// <summary>One discriminator update on beats x against their reconstructions; returns the two BCE values.</summary>
+    /// <remarks>The reconstruction is the one the generator's own update then uses: G's weights do not change in between,
+    /// so the authors' second generator pass of the same batch would give the same tensor. It is detached here, so no
+    /// gradient reaches G. Runs in its own dispose scope, so D's activations are freed before the generator update.</remarks>
     public static (double Real, double Fake) UpdateDiscriminator(optim.Optimizer optimizer, BeatGanDiscriminator discriminator,
-                                                                 nn.Module<Tensor, Tensor> generator, Tensor x)
+                                                                 Tensor reconstruction, Tensor x)
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
-        var (errorReal, errorFake) = Discriminator(discriminator, generator, x);
+        var (errorReal, errorFake) = Discriminator(discriminator, reconstruction.detach(), x);
         (errorReal + errorFake).backward();
         optimizer.step();
         return (errorReal.item<float>(), errorFake.item<float>());

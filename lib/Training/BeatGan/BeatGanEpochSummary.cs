@@ -9,6 +9,8 @@ namespace Distill.Training.BeatGan;
 /// <param name="Reinitialisations">How many times the discriminator was re-initialised during this epoch.</param>
 /// <param name="IsBest">Whether this epoch set a new best validation score (and its weights became the checkpoint).</param>
 /// <param name="Duration">Wall-clock time of the epoch, validation included.</param>
+/// <param name="Metrics">What the caller measured after the epoch (for example test metrics of the current weights for a
+/// learning curve), by name; null when nothing was measured.</param>
 public sealed record BeatGanEpochSummary(
     int Epoch,
     double DiscriminatorLoss,
@@ -17,7 +19,8 @@ public sealed record BeatGanEpochSummary(
     double ValidationScore,
     int Reinitialisations,
     bool IsBest,
-    TimeSpan Duration);
+    TimeSpan Duration,
+    IReadOnlyDictionary<string, double>? Metrics = null);
 
 /// <summary>A discriminator re-initialisation: where it happened and the loss that triggered it.</summary>
 /// <param name="Epoch">1-based epoch.</param>

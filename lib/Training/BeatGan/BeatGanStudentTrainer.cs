@@ -97,22 +97,24 @@ public sealed class BeatGanStudentTrainer
         student.train();
         discriminator.train();
         foreach (var module in terms.Select(t => t.Loss).OfType<nn.Module>()) module.train();
-        var (real, fake) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, student, x);
-        var (reconstruction, adversarial, total, values) = UpdateGenerator(x, rows);
+        FeatureOutput studentPass;
+        using (RepeatedBatchNormUpdates.Apply(student, passes: 2)) studentPass = student.ForwardFeatures(x);
+        var (real, fake) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, studentPass.Output, x);
+        var (reconstruction, adversarial, total, values) = UpdateGenerator(x, studentPass, rows);
         bool reinitialise = real + fake < options.ReinitThreshold;
         if (reinitialise) discriminator.ResetParameters();
         return new BeatGanStudentStep(new BeatGanStepLosses(real, fake, reconstruction, adversarial, total, reinitialise), values);
     }
 
 
-    private (double Reconstruction, double Adversarial, double Total, Dictionary<string, double> Terms) UpdateGenerator(Tensor x, Tensor? rows)
+    private (double Reconstruction, double Adversarial, double Total, Dictionary<string, double> Terms) UpdateGenerator(Tensor x,
+        FeatureOutput studentPass, Tensor? rows)
     {
         using var scope = NewDisposeScope();
         generatorOptimizer.zero_grad();
         FeatureOutput teacherPass;
         teacher.eval();
         using (no_grad()) teacherPass = teacher.ForwardFeatures(x);
-        var studentPass = student.ForwardFeatures(x);
         var context = new DistillationContext(studentPass, teacherPass, x, rows);
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         Tensor total = null!; // set by the backward callback
@@ -223,7 +225,8 @@ public sealed class BeatGanStudentTrainer
         string termList = string.Join(", ", terms.Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Loss.Name}={t.Weight:R}")));
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"BeatGAN student; generator {student.Options}; discriminator {discriminator.Options}; teacher {teacher.Options} with |weights| {checksum:R}; " +
-            $"terms [{termList}]; gradient-free terms accepted {acceptGradientFree}; {BeatGanBatchOrder.Describe(options, trainBeats)}; {checkpoints?.Settings}");
+            $"terms [{termList}]; gradient-free terms accepted {acceptGradientFree}; one generator pass per step; " +
+            $"{BeatGanBatchOrder.Describe(options, trainBeats)}; {checkpoints?.Settings}");
     }
 
 }

@@ -20,10 +20,12 @@ namespace Distill.Training.BeatGan;
 /// After each epoch the anomaly scores of a labelled validation set are rated (ROC AUC in the paper) and the best
 /// epoch's weights are kept.
 /// Deviations from the authors' code, none changing the losses: D's BCE is taken on logits (see
-/// <see cref="BeatGanDiscriminator"/>); the reconstruction fed to D in its step is made without gradient, and
-/// D's weights are frozen during G's step, since neither gradient was ever applied; the D loss is checked right after
-/// the step as the authors do (Adam's moments and batch-norm running statistics survive a re-initialisation there
-/// too); validation scores the generator in evaluation mode.
+/// <see cref="BeatGanDiscriminator"/>); the generator runs once per step, its reconstruction (detached) training D and
+/// then G, where the authors run it twice on the same batch with the same weights (<see cref="RepeatedBatchNormUpdates"/>
+/// keeps BatchNorm's running statistics on their recursion); D's weights are frozen during G's step, since that gradient
+/// was never applied; the D loss is checked right after the step as the authors do (Adam's moments and batch-norm
+/// running statistics survive a re-initialisation there too). Validation follows <see cref="BeatGanTrainingOptions.Validation"/>:
+/// by default as the authors do, in training mode on shuffled batches.
 /// With <see cref="CheckpointOptions"/>, both networks, both Adams, torch's generator, the history and the best epoch are
 /// written after every epoch (<see cref="BeatGanTrainingCheckpoint"/>), and a run with the same settings resumes from them
 /// bit-identically on the CPU.
@@ -63,26 +65,29 @@ public sealed class BeatGanTrainer
     public BeatGanTrainingOptions Options => options;
 
     /// <summary>One discriminator update then one generator update on a batch of normal beats [B, nc, L].</summary>
+    /// <remarks>The generator runs once: its reconstruction, detached, trains D, and then, with D's new weights, G
+    /// (<see cref="RepeatedBatchNormUpdates"/> keeps the running statistics those of the authors' two passes).</remarks>
     public BeatGanStepLosses TrainStep(Tensor beats)
     {
         using var scope = NewDisposeScope();
         var x = beats.to(DistillDevice.Current); // [B, nc, L]
         generator.train();
         discriminator.train();
-        var (real, fake) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, generator, x);
-        var (reconstruction, adversarial, total) = UpdateGenerator(x);
+        Tensor reconstruction;
+        using (RepeatedBatchNormUpdates.Apply(generator, passes: 2)) reconstruction = generator.call(x);
+        var (real, fake) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, reconstruction, x);
+        var (reconstructionLoss, adversarial, total) = UpdateGenerator(x, reconstruction);
         bool reinitialise = real + fake < options.ReinitThreshold;
         if (reinitialise) discriminator.ResetParameters();
-        return new BeatGanStepLosses(real, fake, reconstruction, adversarial, total, reinitialise);
+        return new BeatGanStepLosses(real, fake, reconstructionLoss, adversarial, total, reinitialise);
     }
 
-    
-    private (double Reconstruction, double Adversarial, double Total) UpdateGenerator(Tensor x)
+    private (double Reconstruction, double Adversarial, double Total) UpdateGenerator(Tensor x, Tensor reconstruction)
     {
         using var scope = NewDisposeScope();
         generatorOptimizer.zero_grad();
         Tensor generatorError = null!; // set by the backward callback
-        var (reconstructionError, adversarialError) = BeatGanAdversarialLosses.Generator(discriminator, generator.call(x), x, (rec, adv) =>
+        var (reconstructionError, adversarialError) = BeatGanAdversarialLosses.Generator(discriminator, reconstruction, x, (rec, adv) =>
         {
             generatorError = rec + options.AdversarialWeight * adv;
             generatorError.backward();
@@ -98,6 +103,10 @@ public sealed class BeatGanTrainer
     /// <param name="validationMetric">Rates anomaly scores against labels, higher is better (ROC AUC in the paper).</param>
     /// <param name="progress">Receives a report after every step and after every epoch's validation.</param>
     /// <param name="cancellationToken">Stops training between steps (the last completed epoch's checkpoint is kept).</param>
+    /// <param name="epochMetrics">Measures the generator after each epoch's validation (for a learning curve: test metrics
+    /// of the current weights, which never influence training); the values are kept in the epoch's
+    /// <see cref="BeatGanEpochSummary.Metrics"/> and so in the checkpoint. It must leave the networks' modes and weights as
+    /// it found them (evaluation-mode scoring does).</param>
     /// <remarks>With a checkpoint to resume from, the epochs it holds are not trained again nor reported to <paramref name="progress"/>;
     /// a checkpoint of all epochs only restores the networks.</remarks>
     /// <exception cref="CorruptCheckpointException">The checkpoint is unreadable, from other settings or does not fit the networks.</exception>
@@ -107,7 +116,8 @@ public sealed class BeatGanTrainer
         IReadOnlyList<int> validationLabels,
         Func<double[], int[], double> validationMetric,
         IProgress<BeatGanProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Func<BeatGanGenerator, IReadOnlyDictionary<string, double>>? epochMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(validationMetric);
         CheckBeats(trainBeats, nameof(trainBeats));
@@ -169,7 +179,7 @@ public sealed class BeatGanTrainer
                 progress?.Report(new BeatGanProgress(epoch, options.Epochs, b + 1, batches, step, null));
             }
 
-            double score = validationMetric(ReconstructionScores.Compute(generator, validationBeats, options.BatchSize), labels);
+            double score = validationMetric(ValidationScores(validationBeats, epoch), labels);
             if (!double.IsFinite(score))
                 throw new InvalidOperationException($"The validation metric returned {score} after epoch {epoch}; check the metric and the validation labels.");
             bool isBest = score > bestScore;
@@ -180,7 +190,9 @@ public sealed class BeatGanTrainer
                 best?.Dispose();
                 best = BeatGanCheckpoint.Capture(generator, discriminator);
             }
-            var summary = new BeatGanEpochSummary(epoch, sumD / batches, sumRec / batches, sumAdv / batches, score, epochReinits, isBest, clock.Elapsed);
+            var metrics = epochMetrics?.Invoke(generator);
+            var summary = new BeatGanEpochSummary(epoch, sumD / batches, sumRec / batches, sumAdv / batches, score, epochReinits, isBest,
+                                                  clock.Elapsed, metrics);
             history.Add(summary);
             if (checkpoints is not null && checkpoints.IsDue(epoch, epoch == options.Epochs))
             {
@@ -195,6 +207,15 @@ public sealed class BeatGanTrainer
         if (options.RestoreBest) best!.Restore(generator, discriminator);
         return new BeatGanTrainingResult(history, reinitialisations, bestEpoch, bestScore, best!);
     }
+
+    // The authors score validation beats right after training, in training mode, on shuffled batches (BeatGanValidation).
+    private double[] ValidationScores(Tensor validationBeats, int epoch) => options.Validation switch
+    {
+        BeatGanValidation.TrainingModeBatches =>
+            ReconstructionScores.ComputeInTrainingBatches(generator, validationBeats, options.BatchSize, EpochSeed.For(options.Seed, epoch)),
+        BeatGanValidation.EvaluationMode => ReconstructionScores.Compute(generator, validationBeats, options.BatchSize),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Validation, "Unknown validation mode."),
+    };
 
     private void CheckBeats(Tensor beats, string name)
     {
@@ -212,6 +233,7 @@ public sealed class BeatGanTrainer
 
     private string Settings(int trainBeats) =>
         $"BeatGAN teacher; generator {generator.Options}; discriminator {discriminator.Options}; restore best {options.RestoreBest}; " +
+        $"validation {options.Validation}; one generator pass per step; " +
         $"{BeatGanBatchOrder.Describe(options, trainBeats)}; {checkpoints?.Settings}";
 
 }

@@ -53,10 +53,10 @@ public static class BeatGanTrainingCheckpoint
     /// <exception cref="CorruptCheckpointException">The file is truncated or corrupt, or from another format version.</exception>
     public static int ReadEpoch(string path)
     {
+        var entries = ReadVerified(path);
         try
         {
-            using var zip = ZipFile.OpenRead(path);
-            return ReadState<JsonElement>(zip, path).Epoch;
+            return ReadState<JsonElement>(entries, path).Epoch;
         }
         catch (Exception error) when (IsUnreadable(error))
         {
@@ -85,7 +85,9 @@ public static class BeatGanTrainingCheckpoint
     }
 
     /// <summary>Reads a checkpoint and restores it into the modules, the optimizers and torch's generator; returns the trainer's
-    /// state and the best epoch's weights (null when the file has none). Nothing is changed when the file is refused.</summary>
+    /// state and the best epoch's weights (null when the file has none). Nothing is changed when the file is refused: every
+    /// entry's CRC-32, every tensor's name, shape, dtype and finiteness, torch's generator state and (by a dry run on copies)
+    /// each optimizer's state are checked before the first value is copied.</summary>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="settings">This run's settings; the file's must be equal.</param>
     /// <param name="epochs">This run's epochs; a file with more completed epochs is refused.</param>
@@ -103,19 +105,19 @@ public static class BeatGanTrainingCheckpoint
         Dictionary<string, Tensor>? bestG = null, bestD = null;
         Dictionary<string, Tensor> rng;
         Dictionary<string, byte[]> optimizerBytes;
+        var entries = ReadVerified(path);
         try
         {
-            using var zip = ZipFile.OpenRead(path);
-            state = ReadState<TEpoch>(zip, path);
-            saved = zip.Entries.Where(e => e.FullName.StartsWith(ModuleFolder, StringComparison.Ordinal) && e.FullName.EndsWith(".pt", StringComparison.Ordinal))
-                       .ToDictionary(e => e.FullName[ModuleFolder.Length..^".pt".Length], e => ReadTensors(zip, path, e.FullName));
-            if (zip.GetEntry(BestGenerator) is not null)
+            state = ReadState<TEpoch>(entries, path);
+            saved = entries.Keys.Where(e => e.StartsWith(ModuleFolder, StringComparison.Ordinal) && e.EndsWith(".pt", StringComparison.Ordinal))
+                           .ToDictionary(e => e[ModuleFolder.Length..^".pt".Length], e => ReadTensors(entries, path, e));
+            if (entries.ContainsKey(BestGenerator))
             {
-                bestG = ReadTensors(zip, path, BestGenerator);
-                bestD = ReadTensors(zip, path, BestDiscriminator);
+                bestG = ReadTensors(entries, path, BestGenerator);
+                bestD = ReadTensors(entries, path, BestDiscriminator);
             }
-            rng = ReadTensors(zip, path, RngEntry);
-            optimizerBytes = optimizers.Keys.ToDictionary(name => name, name => ReadEntry(zip, path, OptimizerEntry(name)));
+            rng = ReadTensors(entries, path, RngEntry);
+            optimizerBytes = optimizers.Keys.ToDictionary(name => name, name => ReadEntry(entries, path, OptimizerEntry(name)));
         }
         catch (Exception error) when (IsUnreadable(error))
         {
@@ -125,8 +127,6 @@ public static class BeatGanTrainingCheckpoint
             throw new CorruptCheckpointException(path,
                 $"it was written by a run with other settings ('{state.Settings}'), not those of this run ('{settings}'); " +
                 "continuing it would mix the two. Use another checkpoint path for these settings.");
-        if (state.History.Count != state.Epoch)
-            throw new CorruptCheckpointException(path, $"it records epoch {state.Epoch} but holds {state.History.Count} epochs of history.");
         if (state.Epoch > epochs)
             throw new CorruptCheckpointException(path, $"it holds {state.Epoch} completed epochs, more than the {epochs} of this run; " +
                                                        $"train for at least {state.Epoch} epochs to resume it.");
@@ -144,9 +144,15 @@ public static class BeatGanTrainingCheckpoint
                                    .Concat(Mismatches(BestDiscriminator, bestD, shapes.Discriminator.state_dict(), "this run's discriminator")));
         }
         if (!rng.ContainsKey(TorchGenerator)) problems.Add($"{RngEntry}: missing '{TorchGenerator}'");
+        else
+        {
+            using var current = get_rng_state();
+            if (GeneratorStateMismatch($"{RngEntry} '{TorchGenerator}'", rng[TorchGenerator], current) is { } problem) problems.Add(problem);
+        }
         if (problems.Count > 0)
             throw new CorruptCheckpointException(path, $"it does not fit these networks: {string.Join("; ", problems)}. " +
                                                        "Build the networks and terms with the sizes of the run that wrote it.");
+        foreach (var (name, optimizer) in optimizers) DryRunOptimizer(path, OptimizerEntry(name), optimizerBytes[name], optimizer);
 
         using (no_grad())
             foreach (var (name, target) in targets)
@@ -164,7 +170,7 @@ public static class BeatGanTrainingCheckpoint
     /// <summary>What a non-finite loss leaves behind, for <see cref="NonFiniteLossException"/>'s message.</summary>
     internal static string Kept(CheckpointOptions? checkpoints, int savedEpoch) => (checkpoints, savedEpoch) switch
     {
-        (null, _) => "No file checkpoint is kept (pass CheckpointOptions to keep one); the networks in memory hold non-finite weights.",
+        (null, _) => "No checkpoint was written (none was asked for); the networks in memory hold non-finite weights.",
         (_, 0) => $"No epoch had completed, so no checkpoint was written to '{checkpoints.Path}'.",
         _ => $"The last good checkpoint (epoch {savedEpoch}) is kept at '{checkpoints.Path}'.",
     };
@@ -184,12 +190,18 @@ public static class BeatGanTrainingCheckpoint
 
     private static string OptimizerEntry(string name) => $"{OptimizerFolder}{name}.pt";
 
-    private static BeatGanTrainerState<TEpoch> ReadState<TEpoch>(ZipArchive zip, string path)
+    private static BeatGanTrainerState<TEpoch> ReadState<TEpoch>(IReadOnlyDictionary<string, byte[]> entries, string path)
     {
-        var state = JsonSerializer.Deserialize<BeatGanTrainerState<TEpoch>>(ReadEntry(zip, path, StateEntry), Json)
+        var state = JsonSerializer.Deserialize<BeatGanTrainerState<TEpoch>>(ReadEntry(entries, path, StateEntry), Json)
                     ?? throw new CorruptCheckpointException(path, $"{StateEntry} is empty.");
         if (state.FormatVersion != FormatVersion)
             throw new CorruptCheckpointException(path, $"it has format version {state.FormatVersion}; this library reads BeatGAN checkpoints of version {FormatVersion}.");
-        return state with { Settings = state.Settings ?? "", History = state.History ?? [], Reinitialisations = state.Reinitialisations ?? [] };
+        // The JSON is read without a schema: what a resume relies on is checked here, not met as a null later.
+        if (state.History is null || state.History.Any(e => e is null) || state.Epoch < 0 || state.History.Count != state.Epoch
+            || state.BestEpoch < 0 || state.BestEpoch > state.Epoch)
+            throw new CorruptCheckpointException(path,
+                $"its {StateEntry} is inconsistent (epoch {state.Epoch}, {state.History?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} " +
+                $"epochs of history, best epoch {state.BestEpoch}).");
+        return state with { Settings = state.Settings ?? "", Reinitialisations = state.Reinitialisations ?? [] };
     }
 }

@@ -9,7 +9,9 @@ namespace Distill.Training.BeatGan;
 /// <param name="AdversarialWeight">w_adv, the weight of the feature-matching term in the generator loss (1).</param>
 /// <param name="ReinitThreshold">The discriminator is re-initialised when its loss falls below this (5e-6).</param>
 /// <param name="RestoreBest">After the last epoch, load the checkpoint with the best validation score into the networks.</param>
-/// <param name="Seed">Seed of the shuffling of training beats each epoch.</param>
+/// <param name="Seed">Seed of the shuffling of training beats each epoch (and of the validation batches).</param>
+/// <param name="Validation">How the validation beats are scored to choose the kept epoch (the authors' training-mode batches
+/// by default; see <see cref="BeatGanValidation"/>).</param>
 /// <remarks>Zhou et al., "BeatGAN", IJCAI 2019, experimental setup, and the authors' options.py / model.py.</remarks>
 public sealed record BeatGanTrainingOptions(
     int Epochs = 100,
@@ -20,7 +22,8 @@ public sealed record BeatGanTrainingOptions(
     double AdversarialWeight = 1.0,
     double ReinitThreshold = 5e-6,
     bool RestoreBest = true,
-    int Seed = 0)
+    int Seed = 0,
+    BeatGanValidation Validation = BeatGanValidation.TrainingModeBatches)
 {
     /// <summary>Throws when an option cannot train, naming it and the fix.</summary>
     public BeatGanTrainingOptions Validated()
@@ -33,6 +36,8 @@ public sealed record BeatGanTrainingOptions(
         if (!(Beta2 >= 0 && Beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(Beta2), Beta2, "Adam's beta2 must be in [0, 1).");
         if (!(AdversarialWeight >= 0))
             throw new ArgumentOutOfRangeException(nameof(AdversarialWeight), AdversarialWeight, "w_adv must be zero or positive.");
+        if (!Enum.IsDefined(Validation))
+            throw new ArgumentOutOfRangeException(nameof(Validation), Validation, "Choose TrainingModeBatches (the authors') or EvaluationMode.");
         if (!(ReinitThreshold >= 0))
             throw new ArgumentOutOfRangeException(nameof(ReinitThreshold), ReinitThreshold, "The re-initialisation threshold must be zero (never) or positive.");
         return this;

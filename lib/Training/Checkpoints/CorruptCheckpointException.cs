@@ -1,3 +1,5 @@
+using Distill.Data;
+
 namespace Distill.Training.Checkpoints;
 
 /// <summary>A checkpoint file cannot be read or does not belong to the run that resumes from it.</summary>
@@ -5,7 +7,7 @@ namespace Distill.Training.Checkpoints;
 /// <param name="problem">What is wrong.</param>
 /// <param name="inner">The underlying error, if any.</param>
 public sealed class CorruptCheckpointException(string path, string problem, Exception? inner = null)
-    : IOException($"Checkpoint '{path}' cannot be resumed: {problem} Delete the file to start afresh, or resume from an intact copy.", inner)
+    : InvalidFileException(path, $"Checkpoint '{path}' cannot be resumed: {problem} Delete the file to start afresh, or resume from an intact copy.", inner)
 {
     /// <summary>The checkpoint file.</summary>
     public string Path { get; } = path;

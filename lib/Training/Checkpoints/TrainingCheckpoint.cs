@@ -62,10 +62,10 @@ public static class TrainingCheckpoint
     /// <exception cref="CorruptCheckpointException">The file is truncated or corrupt, or from another format version.</exception>
     public static TrainerState ReadState(string path)
     {
+        var entries = ReadVerified(path);
         try
         {
-            using var zip = ZipFile.OpenRead(path);
-            return ReadState(zip, path);
+            return ReadState(entries, path);
         }
         catch (Exception error) when (IsUnreadable(error))
         {
@@ -74,7 +74,9 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Reads a checkpoint and restores it into the model, the optimised parameters, the loss modules, the optimizer,
-    /// the best-weights snapshot and the generators; returns the trainer's state. Nothing is changed when the file is refused.</summary>
+    /// the best-weights snapshot and the generators; returns the trainer's state. Nothing is changed when the file is refused:
+    /// every entry's CRC-32, every tensor's name, shape, dtype and finiteness, the generator states and (by a dry run on
+    /// copies) the optimizer state are checked before the first value is copied.</summary>
     /// <exception cref="CorruptCheckpointException">The file is truncated or corrupt, from another format version, seed or
     /// settings, or does not fit the model or the losses.</exception>
     public static TrainerState Load(string path, int seed, string settings, ITrainingObjective objective, OptimizerHelper optimizer, ModelSnapshot best)
@@ -84,17 +86,17 @@ public static class TrainingCheckpoint
         Dictionary<string, Tensor>? bestWeights;
         Dictionary<string, Dictionary<string, Tensor>> losses;
         byte[] optimizerBytes;
+        var entries = ReadVerified(path);
         try
         {
-            using var zip = ZipFile.OpenRead(path);
-            state = ReadState(zip, path);
-            model = ReadTensors(zip, path, ModelEntry);
-            bestWeights = zip.GetEntry(BestEntry) is null ? null : ReadTensors(zip, path, BestEntry);
-            parameters = ReadTensors(zip, path, ParametersEntry);
-            losses = zip.Entries.Where(e => e.FullName.StartsWith(LossFolder, StringComparison.Ordinal) && e.FullName.EndsWith(".pt", StringComparison.Ordinal))
-                        .ToDictionary(e => e.FullName[LossFolder.Length..^".pt".Length], e => ReadTensors(zip, path, e.FullName));
-            rng = ReadTensors(zip, path, RngEntry);
-            optimizerBytes = ReadEntry(zip, path, OptimizerEntry);
+            state = ReadState(entries, path);
+            model = ReadTensors(entries, path, ModelEntry);
+            bestWeights = entries.ContainsKey(BestEntry) ? ReadTensors(entries, path, BestEntry) : null;
+            parameters = ReadTensors(entries, path, ParametersEntry);
+            losses = entries.Keys.Where(e => e.StartsWith(LossFolder, StringComparison.Ordinal) && e.EndsWith(".pt", StringComparison.Ordinal))
+                            .ToDictionary(e => e[LossFolder.Length..^".pt".Length], e => ReadTensors(entries, path, e));
+            rng = ReadTensors(entries, path, RngEntry);
+            optimizerBytes = ReadEntry(entries, path, OptimizerEntry);
         }
         catch (Exception error) when (IsUnreadable(error))
         {
@@ -106,8 +108,6 @@ public static class TrainingCheckpoint
             throw new CorruptCheckpointException(path,
                 $"it was written by a run with other settings ({Quote(state.Settings)}), not those of this run ({Quote(settings)}); " +
                 "continuing it would mix the two. Use another checkpoint path for these settings.");
-        if (state.History.Count != state.Epoch)
-            throw new CorruptCheckpointException(path, $"it records epoch {state.Epoch} but holds {state.History.Count} epochs of history.");
 
         var modelState = objective.Model.state_dict();
         var trained = Parameters(objective).ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -119,6 +119,7 @@ public static class TrainingCheckpoint
                                                             .Concat(GeneratorMismatches(rng, generators)).ToList();
         if (problems.Count > 0)
             throw new CorruptCheckpointException(path, $"it does not fit this model and its losses: {string.Join("; ", problems)}.");
+        DryRunOptimizer(path, OptimizerEntry, optimizerBytes, optimizer);
 
         using (no_grad())
         {
@@ -141,13 +142,23 @@ public static class TrainingCheckpoint
 
     private static string Quote(string settings) => settings.Length == 0 ? "none given" : $"'{settings}'";
 
-    private static TrainerState ReadState(ZipArchive zip, string path)
+    private static TrainerState ReadState(IReadOnlyDictionary<string, byte[]> entries, string path)
     {
-        var state = JsonSerializer.Deserialize<TrainerState>(ReadEntry(zip, path, StateEntry), Json)
+        var state = JsonSerializer.Deserialize<TrainerState>(ReadEntry(entries, path, StateEntry), Json)
                     ?? throw new CorruptCheckpointException(path, $"{StateEntry} is empty.");
         if (state.FormatVersion != FormatVersion)
             throw new CorruptCheckpointException(path, $"it has format version {state.FormatVersion}; this library reads version {FormatVersion}" +
                                                        (state.FormatVersion == 1 ? " (version 1 holds no loss state such as CRD's memory banks)." : "."));
+        // The JSON is read without a schema: every field a resume relies on is checked here, not met as a null later.
+        if (state.History is null || state.History.Any(r => r is null || r.Validation is null || r.TrainTerms is null))
+            throw new CorruptCheckpointException(path, $"its {StateEntry} lacks the epochs' history.");
+        if (state.History.Count != state.Epoch)
+            throw new CorruptCheckpointException(path, $"it records epoch {state.Epoch} but holds {state.History.Count} epochs of history.");
+        if (state.BestEpoch < 0 || state.BestEpoch > state.Epoch || !(state.LearningRate > 0) || !double.IsFinite(state.LearningRate)
+            || state.PlateauBadEpochs < 0)
+            throw new CorruptCheckpointException(path,
+                $"its {StateEntry} is inconsistent (best epoch {state.BestEpoch} of {state.Epoch}, learning rate {state.LearningRate}, " +
+                $"plateau count {state.PlateauBadEpochs}).");
         return state with { Settings = state.Settings ?? "" };
     }
 
@@ -174,6 +185,16 @@ public static class TrainingCheckpoint
     private static IEnumerable<string> GeneratorMismatches(Dictionary<string, Tensor> saved, IReadOnlyDictionary<string, torch.Generator> generators)
     {
         if (!saved.ContainsKey(TorchGenerator)) yield return $"{RngEntry}: missing '{TorchGenerator}'";
+        else
+        {
+            using var current = get_rng_state();
+            if (GeneratorStateMismatch($"{RngEntry} '{TorchGenerator}'", saved[TorchGenerator], current) is { } problem) yield return problem;
+        }
+        foreach (var (name, generator) in generators.Where(kv => saved.ContainsKey(kv.Key)))
+        {
+            using var current = generator.get_state();
+            if (GeneratorStateMismatch($"{RngEntry} '{name}'", saved[name], current) is { } problem) yield return problem;
+        }
         foreach (var name in generators.Keys.Where(n => !saved.ContainsKey(n)))
             yield return $"{RngEntry}: missing the state of generator '{name}' (the run that wrote it drew from torch's global generator)";
         foreach (var name in saved.Keys.Where(n => n != TorchGenerator && !generators.ContainsKey(n)))

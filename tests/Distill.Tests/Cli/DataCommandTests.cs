@@ -27,13 +27,36 @@ public class DataCommandTests
     public void DownloadFetchesFromTheServerAndReportsAMissingRecordAsBadData()
     {
         // A loopback server holding only record 100: the download fetches it, then fails clearly on record 101.
-        var files = new[] { "hea", "dat", "atr" }.ToDictionary(e => $"100.{e}", e => File.ReadAllBytes(ProjectData.File("mitdb", $"100.{e}")));
+        var files = PhysioNetRecord100.Files();
         using var server = new LoopbackFileServer(files);
         using var cache = new TempFolder();
         var (code, output) = Run("data", "mitbih", "--download", "--cache", cache.Path, "--base-url", server.BaseUrl.ToString());
         Assert.True(code == 3, output);
         Assert.Contains("101", output);
         Assert.Equal(File.ReadAllBytes(ProjectData.File("mitdb", "100.dat")), File.ReadAllBytes(cache.File("100.dat")));
+    }
+
+    [Fact]
+    public void ACachedFileThatFailsItsSha256IsReportedAsBadDataWithTheFix()
+    {
+        using var cache = PhysioNetRecord100.Folder();
+        byte[] atr = File.ReadAllBytes(cache.File("100.atr"));
+        atr[1001] ^= 0x10;
+        File.WriteAllBytes(cache.File("100.atr"), atr);
+        var (code, output) = Run("data", "mitbih", "--cache", cache.Path);
+        Assert.True(code == 3, output);
+        Assert.Contains("100.atr (altered)", output);
+        Assert.DoesNotContain("100.dat (altered)", output);
+        Assert.Contains("distill data mitbih --download --cache", output);
+    }
+
+    [Fact]
+    public void APartialCacheSaysHowManyFilesAreMissing()
+    {
+        using var cache = PhysioNetRecord100.Folder();
+        var (code, output) = Run("data", "mitbih", "--cache", cache.Path);
+        Assert.True(code == 0, output);
+        Assert.Contains("141 of 144 files are missing", output);
     }
 
     [Fact]

@@ -46,7 +46,8 @@ public sealed class DistillCheckpointCliTests : IDisposable
         var crashed = Run(resumable, new CrashingWriter(Crash));
         Assert.NotEqual(0, crashed.Code);
         Assert.Contains(Crash, crashed.Output);
-        Assert.Equal(["crd-seed0.ckpt", "kd-seed0.ckpt", "teacher.ckpt"], Directory.GetFiles(In("checkpoints")).Select(Path.GetFileName).Order());
+        Assert.Equal([".distill.lock", "crd-seed0.ckpt", "kd-seed0.ckpt", "teacher.ckpt"],
+                     Directory.GetFiles(In("checkpoints")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.False(File.Exists(In("resumable/runs.json")), "the crashed invocation should not have finished");
 
         var resumed = Run(resumable);
@@ -72,8 +73,8 @@ public sealed class DistillCheckpointCliTests : IDisposable
 
         var other = Run([.. first, "--weight", "2"]);
         Assert.Equal((int)ExitCode.BadData, other.Code);
-        Assert.Contains("kd-seed0.ckpt' cannot be resumed: it was written by a run with other settings ('student Kd, weight 1,", other.Output);
-        Assert.Contains("not those of this run ('student Kd, weight 2,", other.Output);
+        Assert.Contains("kd-seed0.ckpt' cannot be resumed: it was written by a run with other settings ('student Kd, weight 1,", other.Error);
+        Assert.Contains("not those of this run ('student Kd, weight 2,", other.Error);
         Assert.Equal(kept, File.ReadAllBytes(In("checkpoints/kd-seed0.ckpt")));
     }
 

@@ -22,13 +22,12 @@ public sealed class DistillCliTests : IDisposable
     [Fact]
     public void QuickPathTrainsATeacherThenDistilsAndWritesEveryRun()
     {
-        var teacher = Run("train-teacher", "--epochs", "2", "--widths", "16", "8", "--output", In("teacher.pt"), "--out", In("teacher-runs"),
-                          "--checkpoint", In("teacher.ckpt"));
+        var teacher = Run("train-teacher", "--epochs", "2", "--widths", "16", "8", "--out", In("teacher-runs"), "--checkpoint", In("checkpoints"));
         Assert.True(teacher.Code == 0, teacher.Output + teacher.Error);
-        Assert.True(File.Exists(In("teacher.pt")) && File.Exists(In("teacher.ckpt")));
+        Assert.True(File.Exists(In("teacher-runs/teacher.pt")) && File.Exists(In("checkpoints/teacher.ckpt")));
         Assert.Contains("epoch 2/2", teacher.Output);
 
-        var students = Run("distill", "--teacher", In("teacher.pt"), "--teacher-widths", "16", "8", "--method", "none", "kd",
+        var students = Run("distill", "--teacher", In("teacher-runs/teacher.pt"), "--teacher-widths", "16", "8", "--method", "none", "kd",
                            "--seeds", "2", "--epochs", "2", "--out", In("runs"));
         Assert.True(students.Code == 0, students.Output + students.Error);
         Assert.Contains("test auc", students.Output);
@@ -48,7 +47,7 @@ public sealed class DistillCliTests : IDisposable
     [InlineData("--lr -1", "--lr must be a positive number, got -1.")]
     [InlineData("--method kdd", "Unknown method 'kdd' for --method; choose from: none, kd,")]
     [InlineData("--seeds 0", "--seeds must be at least 1")]
-    [InlineData("--student-widths 0", "--student-widths needs one or more positive hidden widths")]
+    [InlineData("--student-widths 0", "--student-widths takes whole numbers in 1..65536, got 0.")]
     [InlineData("--no-such-option", "--no-such-option")]
     public void BadUsageExitsWith2AndSaysWhatIsWrong(string arguments, string message)
     {
@@ -60,19 +59,20 @@ public sealed class DistillCliTests : IDisposable
     [Fact]
     public void MissingOrCorruptDataAndMismatchedTeachersExitWith3()
     {
-        var missing = Run("train-teacher", "--data", In("absent.csv"), "--epochs", "1", "--out", In("r"));
+        var missing = Run("train-teacher", "--csv", In("absent.csv"), "--epochs", "1", "--out", In("r"));
         Assert.True(missing.Code == (int)ExitCode.BadData, missing.Output + missing.Error);
-        Assert.Contains("absent.csv' does not exist", missing.Output);
+        Assert.StartsWith("bad data: ", missing.Error);
+        Assert.Contains("absent.csv' does not exist", missing.Error);
 
         File.WriteAllText(In("bad.csv"), "569,30,malignant,benign\n1,2,3\n");
-        var corrupt = Run("train-teacher", "--data", In("bad.csv"), "--epochs", "1", "--out", In("r"));
+        var corrupt = Run("train-teacher", "--csv", In("bad.csv"), "--epochs", "1", "--out", In("r"));
         Assert.Equal((int)ExitCode.BadData, corrupt.Code);
-        Assert.Contains("bad.csv", corrupt.Output);
+        Assert.Contains("bad.csv", corrupt.Error);
 
-        Assert.Equal(0, Run("train-teacher", "--epochs", "1", "--widths", "8", "--output", In("t.pt"), "--out", In("r"), "--quiet").Code);
-        var mismatch = Run("distill", "--teacher", In("t.pt"), "--teacher-widths", "16", "--epochs", "1", "--seeds", "1", "--out", In("r"));
+        Assert.Equal(0, Run("train-teacher", "--epochs", "1", "--widths", "8", "--out", In("r"), "--quiet").Code);
+        var mismatch = Run("distill", "--teacher", In("r/teacher.pt"), "--teacher-widths", "16", "--epochs", "1", "--seeds", "1", "--out", In("r"));
         Assert.Equal((int)ExitCode.BadData, mismatch.Code);
-        Assert.Contains("Layer_List.0.linear.0.weight: file [8, 30] Float32, model [16, 30] Float32", mismatch.Output);
+        Assert.Contains("Layer_List.0.linear.0.weight: file [8, 30] Float32, model [16, 30] Float32", mismatch.Error);
     }
 
     [Fact]
@@ -81,6 +81,7 @@ public sealed class DistillCliTests : IDisposable
         // A weight beyond float32's range turns the weighted KD term into infinity on the first batch.
         var result = Run("distill", "--method", "kd", "--weight", "1e39", "--seeds", "1", "--epochs", "1", "--teacher-widths", "8", "--out", In("r"), "--quiet");
         Assert.Equal((int)ExitCode.TrainingFailed, result.Code);
-        Assert.Contains("epoch 1, batch 1", result.Output);
+        Assert.StartsWith("training failed: ", result.Error);
+        Assert.Contains("epoch 1, batch 1", result.Error);
     }
 }

@@ -66,7 +66,7 @@ public sealed class ReproduceCheckpointTests : IDisposable
         string checkpoints = Sub("ckpt");
         var (stopCode, stopped) = Reproduce("stopped", studentEpochs: 1, checkpoints); // as if stopped after every student's epoch 1
         Assert.True(stopCode == 0, stopped);
-        Assert.Equal(["fold0-seed0-student+crd.ckpt", "fold0-seed0-student.ckpt", "fold0-seed0-teacher.ckpt"],
+        Assert.Equal([".distill.lock", "fold0-seed0-student+crd.ckpt", "fold0-seed0-student.ckpt", "fold0-seed0-teacher.ckpt"],
                      Directory.GetFiles(checkpoints).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
         Assert.DoesNotContain("resumes", stopped);
 

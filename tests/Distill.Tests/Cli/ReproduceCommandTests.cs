@@ -28,10 +28,34 @@ public sealed class ReproduceCommandTests : IDisposable
         Assert.Contains("| student + const-kd | 1 |", output);
         Assert.Contains("| student + crd | 1 |", output);
         string[] csv = File.ReadAllLines(Path.Combine(folder, "beatgan-runs.csv"));
-        Assert.Equal("data,fold,method,terms,seed,sizes,epochs,batch_size,learning_rate,train_beats,auc,ap,f1,wall_seconds", csv[0]);
+        Assert.Equal("data,fold,method,terms,seed,teacher_seed,sizes,epochs,steps,batch_size,learning_rate,train_beats,validation," +
+                     "auc,ap,f1_best,f1_at_val_threshold,val_threshold,specificity_N,recall_S,recall_V,recall_F,recall_Q,commit,machine,wall_seconds", csv[0]);
         Assert.Equal(10, csv.Length); // teacher, student and seven single-term students for one seed
-        Assert.StartsWith("embedded,0,student + crd,crd=0.01,0,\"nz 16, ngf 8, ndf 8\",1,16,", csv.Single(l => l.Contains("student + crd")));
+        Assert.StartsWith("embedded,0,student + crd,crd=0.01,0,0,\"nz 16, ngf 8, ndf 8\",1,2,16,", csv.Single(l => l.Contains("student + crd")));
+        string[] history = File.ReadAllLines(Path.Combine(folder, "beatgan-history.csv"));
+        Assert.Equal(2, history.Length); // the teacher's one epoch
+        Assert.StartsWith("embedded,0,0,1,2,", history[1]);
         Assert.Contains("\"auc\":", File.ReadAllText(Path.Combine(folder, "beatgan-runs.json")).Replace(" ", ""));
+    }
+
+    [Fact]
+    public void TeachersAloneGiveALearningCurveAndOneTeacherCanServeEverySeed()
+    {
+        var (code, output) = Run("reproduce", "beatgan", "--seeds", "2", "--teacher-epochs", "2", "--students", "none", "--out", folder);
+        Assert.True(code == 0, output);
+        string[] runs = File.ReadAllLines(Path.Combine(folder, "beatgan-runs.csv"));
+        Assert.Equal(["teacher", "teacher"], runs.Skip(1).Select(l => l.Split(',')[2]));
+        string[] history = File.ReadAllLines(Path.Combine(folder, "beatgan-history.csv"));
+        Assert.Equal(5, history.Length); // two epochs of each seed's teacher
+        Assert.All(history.Skip(1), l => Assert.NotEqual("", l.Split(',')[12])); // the test AUC of every epoch's weights
+
+        (code, output) = Run("reproduce", "beatgan", "--seeds", "2", "--teacher-seed", "0", "--teacher-epochs", "1", "--student-epochs", "1",
+                             "--students", "rec-kd", "--out", folder);
+        Assert.True(code == 0, output);
+        runs = File.ReadAllLines(Path.Combine(folder, "beatgan-runs.csv"));
+        Assert.Equal(["teacher", "student", "student + rec-kd", "student", "student + rec-kd"], runs.Skip(1).Select(l => l.Split(',')[2]));
+        Assert.All(runs.Skip(1), l => Assert.Equal("0", l.Split(',')[5])); // every student distilled from the seed-0 teacher
+        Assert.Equal(["0", "0", "1", "1"], runs.Skip(2).Select(l => l.Split(',')[4]));
     }
 
     [Fact]
@@ -49,13 +73,35 @@ public sealed class ReproduceCommandTests : IDisposable
         Assert.All(csv.Skip(1), l => Assert.Contains(",64,0.0001,64,", l)); // the paper's batch and learning rate, 64 training beats
     }
 
+    [Fact]
+    public void SavedTeachersReloadToTheSameScoresAndEveryTestBeatIsWritten()
+    {
+        var (code, output) = Run("reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "1", "--students", "none", "--save-teachers",
+                                 "--scores", "--out", folder);
+        Assert.True(code == 0, output);
+        var (g, d) = Distill.Distillation.BeatGan.BeatGanKdExperiment.TeacherFiles(Path.Combine(folder, "teachers"), 0, 0);
+        string[] trained = File.ReadAllLines(Path.Combine(folder, "beatgan-scores.csv"));
+        Assert.Equal("data,fold,seed,method,beat,class,label,error", trained[0]);
+        int testBeats = Distill.Distillation.BeatGan.BeatGanKdData.Load().TestLabels.Length;
+        Assert.Equal(testBeats + 1, trained.Length);
+
+        string reloaded = Path.Combine(folder, "reloaded");
+        (code, output) = Run("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "1", "--students", "none",
+                             "--scores", "--out", reloaded);
+        Assert.True(code == 0, output);
+        string[] again = File.ReadAllLines(Path.Combine(reloaded, "beatgan-scores.csv"));
+        Assert.Equal(trained, again); // the .pt files hold exactly the kept weights: every test beat's error is the same
+    }
+
     [Theory]
     [InlineData(new[] { "--data", "ptb" }, "--data must be 'embedded' or 'mitbih', got 'ptb'")]
     [InlineData(new[] { "--folds", "1" }, "--folds applies to --data mitbih only")]
-    [InlineData(new[] { "--data", "mitbih", "--folds", "5" }, "--folds takes distinct fold numbers 0-4")]
+    [InlineData(new[] { "--data", "mitbih", "--folds", "5" }, "--folds takes whole numbers in 0..4, got 5.")]
     [InlineData(new[] { "--data", "mitbih", "--records", "100", "999" }, "not MIT-BIH records: 999")]
     [InlineData(new[] { "--students", "kd" }, "Unknown BeatGAN distillation term 'kd'")]
     [InlineData(new[] { "--lr", "0" }, "--lr must be a positive number")]
+    [InlineData(new[] { "--validation", "test" }, "--validation must be 'authors' or 'eval'")]
+    [InlineData(new[] { "--students", "none", "rec-kd" }, "--students none trains no student")]
     public void BadUsageIsExitCodeTwo(string[] args, string message)
     {
         var (code, output) = Run(["reproduce", "beatgan", .. args]);
@@ -71,10 +117,13 @@ public sealed class ReproduceCommandTests : IDisposable
         using (var generator = new BeatGanGenerator(new BeatGanOptions())) generator.SavePyTorch(g, PyTorchLayouts.BeatGanGenerator(generator));
         using (var discriminator = new BeatGanDiscriminator(new BeatGanOptions())) discriminator.SavePyTorch(d, PyTorchLayouts.BeatGanDiscriminator(discriminator));
 
-        var (code, output) = Run("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "2", "--teacher-epochs", "1",
+        var (code, output) = Run("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "2",
             "--student-epochs", "1", "--students", "rec-kd", "--out", folder);
 
         Assert.True(code == 0, output);
+        // The loaded teacher's row records the truth: no epoch was trained here.
+        Assert.All(File.ReadAllLines(Path.Combine(folder, "beatgan-runs.csv")).Where(l => l.Contains(",teacher,")),
+                   l => Assert.Equal(["0", "0"], l.Split(',')[9..11])); // epochs and steps; the quoted sizes hold two commas
         var teacherLines = output.Split('\n').Where(l => l.StartsWith("fold ", StringComparison.Ordinal) && l.Contains(" teacher ")).Select(l => l[l.IndexOf("auc", StringComparison.Ordinal)..l.IndexOf('(')]).ToArray();
         Assert.Equal(2, teacherLines.Length);
         Assert.Equal(teacherLines[0], teacherLines[1]); // the same file for both seeds, nothing trained

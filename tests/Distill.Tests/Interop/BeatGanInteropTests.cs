@@ -1,3 +1,4 @@
+using Distill.Data;
 using System.Text.Json;
 using Distill.Interop;
 using Distill.Models.BeatGan;
@@ -166,7 +167,7 @@ public sealed class BeatGanInteropTests : IDisposable
     public void TheLegacyFormatOfTheAuthorsReleasedWeightsIsRefusedWithTheFix()
     {
         string path = PyTorchFile("discriminator_legacy_base64");
-        var error = Assert.Throws<InvalidDataException>(() => BeatGanPyTorch.LoadDiscriminator(path, Fixture));
+        var error = Assert.Throws<InvalidFileException>(() => BeatGanPyTorch.LoadDiscriminator(path, Fixture));
         Assert.Contains(path, error.Message);
         Assert.Contains("legacy serialization format", error.Message);
         Assert.Contains("torch.save(torch.load(old_path), new_path)", error.Message);

@@ -1,3 +1,4 @@
+using Distill.Data;
 using Distill.Interop;
 using Distill.Models;
 using Distill.Tests.Reference;
@@ -98,13 +99,20 @@ public sealed class PyTorchInteropTests : IDisposable
         string truncated = Path.Combine(folder, "truncated.pt");
         File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
         var model = Model(6, 8, 5);
-        var error = Assert.Throws<InvalidDataException>(() => model.LoadPyTorch(truncated, PyTorchLayouts.CrdWalkthroughAnn(model)));
+        var error = Assert.Throws<InvalidFileException>(() => model.LoadPyTorch(truncated, PyTorchLayouts.CrdWalkthroughAnn(model)));
         Assert.Contains(truncated, error.Message);
-        Assert.Contains("not a readable PyTorch state_dict", error.Message);
+        Assert.Contains("is a damaged PyTorch file", error.Message);
 
         string notZip = Path.Combine(folder, "notes.pt");
         File.WriteAllText(notZip, "not a checkpoint");
-        Assert.Throws<InvalidDataException>(() => model.LoadPyTorch(notZip, PyTorchLayouts.CrdWalkthroughAnn(model)));
+        var random = Assert.Throws<InvalidFileException>(() => model.LoadPyTorch(notZip, PyTorchLayouts.CrdWalkthroughAnn(model)));
+        Assert.Contains("is not a PyTorch file (it does not start with the zip signature torch.save writes)", random.Message);
+        Assert.DoesNotContain("legacy", random.Message);
+
+        string empty = Path.Combine(folder, "empty.pt");
+        File.WriteAllBytes(empty, []);
+        var nothing = Assert.Throws<InvalidFileException>(() => model.LoadPyTorch(empty, PyTorchLayouts.CrdWalkthroughAnn(model)));
+        Assert.Contains("is not a PyTorch file (it is empty)", nothing.Message);
 
         var absent = Assert.Throws<FileNotFoundException>(() => model.LoadPyTorch(Path.Combine(folder, "absent.pt"), PyTorchLayouts.CrdWalkthroughAnn(model)));
         Assert.Contains("torch.save(model.state_dict(), path)", absent.Message);

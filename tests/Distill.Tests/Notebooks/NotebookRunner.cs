@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 
@@ -12,6 +13,19 @@ public static class NotebookRunner
     /// <summary>Every notebook of the repository.</summary>
     public static IEnumerable<object[]> All()
         => Directory.GetFiles(Path.Combine(RepositoryRoot, "notebooks"), "*.dib").Order().Select(p => new object[] { Path.GetFileName(p) });
+
+    private static readonly ConcurrentDictionary<string, Lazy<ExecutedNotebook>> Executed = new();
+
+    /// <summary>The repository's notebook executed once per test process (quick profile) into
+    /// <c>out/test-notebooks/NAME.ipynb</c>: the notebook test and the page tests share one run.</summary>
+    /// <param name="notebook">File name in <c>notebooks/</c>, e.g. <c>01-teacher-training.dib</c>.</param>
+    public static ExecutedNotebook Execute(string notebook) =>
+        Executed.GetOrAdd(notebook, name => new Lazy<ExecutedNotebook>(() =>
+        {
+            string output = Path.Combine(RepositoryRoot, "out", "test-notebooks", Path.ChangeExtension(name, ".ipynb"));
+            var (exitCode, errors, log) = Run(Path.Combine(RepositoryRoot, "notebooks", name), output, TimeSpan.FromMinutes(10));
+            return new ExecutedNotebook(name, output, exitCode, errors, log);
+        })).Value;
 
     /// <summary>Runs the notebook in the quick profile and returns the exit code and the errors found in the executed copy.</summary>
     public static (int ExitCode, IReadOnlyList<string> Errors, string Output) Run(string notebookPath, string outputPath, TimeSpan timeout)
@@ -62,4 +76,16 @@ public static class NotebookRunner
             if (File.Exists(Path.Combine(dir.FullName, "Distill.Lib.csproj"))) return dir.FullName;
         throw new DirectoryNotFoundException($"No Distill.Lib.csproj above {AppContext.BaseDirectory}.");
     }
+}
+
+/// <summary>One headless run of a notebook.</summary>
+/// <param name="Notebook">The notebook's file name.</param>
+/// <param name="Ipynb">The executed copy with its outputs.</param>
+/// <param name="ExitCode">dotnet repl's exit code.</param>
+/// <param name="Errors">Cell errors found in the executed copy.</param>
+/// <param name="Log">dotnet repl's output.</param>
+public sealed record ExecutedNotebook(string Notebook, string Ipynb, int ExitCode, IReadOnlyList<string> Errors, string Log)
+{
+    /// <summary>Whether the notebook ran top to bottom without a cell error.</summary>
+    public bool Succeeded => ExitCode == 0 && Errors.Count == 0;
 }

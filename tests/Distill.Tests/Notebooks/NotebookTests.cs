@@ -7,11 +7,9 @@ public class NotebookTests
     [MemberData(nameof(NotebookRunner.All), MemberType = typeof(NotebookRunner))]
     public void NotebookRunsWithoutCellErrors(string notebook)
     {
-        string root = NotebookRunner.RepositoryRoot;
-        string output = Path.Combine(root, "out", "test-notebooks", Path.ChangeExtension(notebook, ".ipynb"));
-        var (exitCode, errors, log) = NotebookRunner.Run(Path.Combine(root, "notebooks", notebook), output, TimeSpan.FromMinutes(10));
-        Assert.True(errors.Count == 0, $"{notebook} has cell errors:\n{string.Join("\n", errors)}\n{log}");
-        Assert.True(exitCode == 0, $"{notebook}: dotnet repl exited with {exitCode}.\n{log}");
+        var run = NotebookRunner.Execute(notebook);
+        Assert.True(run.Errors.Count == 0, $"{notebook} has cell errors:\n{string.Join("\n", run.Errors)}\n{run.Log}");
+        Assert.True(run.ExitCode == 0, $"{notebook}: dotnet repl exited with {run.ExitCode}.\n{run.Log}");
     }
 
     [Fact]

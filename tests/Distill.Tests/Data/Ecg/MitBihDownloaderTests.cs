@@ -6,8 +6,7 @@ namespace Distill.Tests.Data.Ecg;
 /// <summary>The downloader against a local HTTP server serving record 100 (no internet needed).</summary>
 public class MitBihDownloaderTests
 {
-    private static Dictionary<string, byte[]> Record100() =>
-        MitBih.Extensions.ToDictionary(e => $"100.{e}", e => File.ReadAllBytes(ProjectData.File("mitdb", $"100.{e}")));
+    private static Dictionary<string, byte[]> Record100() => PhysioNetRecord100.Files();
 
     private sealed class Recorder : IProgress<MitBihDownloadProgress>
     {
@@ -67,19 +66,63 @@ public class MitBihDownloaderTests
         Assert.Equal(dat, File.ReadAllBytes(cache.File("100.dat")));
     }
 
-    [Fact]
-    public async Task CorruptDownloadFailsTheChecksumAndIsRemoved()
+    [Theory]
+    [InlineData("100.dat", 123456)] // one sample: the header's 16-bit sum would catch it too
+    [InlineData("100.atr", 1001)]   // an annotation's interval: well-formed, only the SHA-256 sees it
+    public async Task CorruptDownloadFailsPhysioNetsSha256AndIsRemoved(string file, int position)
     {
         var files = Record100();
-        files["100.dat"][123456] ^= 0x10;
+        files[file][position] ^= 0x10;
         using var server = new LoopbackFileServer(files);
         using var cache = new TempFolder();
         var options = new MitBihDownloadOptions(cache.Path) { BaseUrl = server.BaseUrl, Records = ["100"] };
 
         var error = await Assert.ThrowsAsync<WfdbFormatException>(() => new MitBihDownloader().DownloadAsync(options));
-        Assert.Contains("checksum mismatch", error.Message);
-        Assert.Contains("record 100", error.Message);
-        Assert.False(File.Exists(cache.File("100.dat")));
+        Assert.Contains("not PhysioNet's " + MitBihChecksums.Sha256[file], error.Message);
+        Assert.EndsWith(file, error.FilePath);
+        Assert.False(File.Exists(cache.File(file)));
+        Assert.False(File.Exists(cache.File(file + ".part")));
+    }
+
+    [Fact]
+    public void AFlippedAnnotationByteReadsWithoutErrorSoTheSha256IsWhatCatchesIt()
+    {
+        // The premise of shipping PhysioNet's sums: this damage passes every check the WFDB format allows.
+        using var folder = PhysioNetRecord100.Folder();
+        int before = EcgRecord.ReadWfdb(folder.Path, "100").Annotations.Count;
+        byte[] atr = File.ReadAllBytes(folder.File("100.atr"));
+        atr[1001] ^= 0x10;
+        File.WriteAllBytes(folder.File("100.atr"), atr);
+        var damaged = EcgRecord.ReadWfdb(folder.Path, "100");
+        Assert.Equal(before, damaged.Annotations.Count);
+        Assert.Equal(MitBihFileStatus.Altered, MitBihChecksums.Check(folder.Path, "100.atr").Status);
+        Assert.Equal(MitBihFileStatus.Intact, MitBihChecksums.Check(folder.Path, "100.dat").Status);
+    }
+
+    [Fact]
+    public async Task APresentButAlteredRecordIsFetchedAgain()
+    {
+        using var server = new LoopbackFileServer(Record100());
+        using var cache = PhysioNetRecord100.Folder();
+        byte[] atr = File.ReadAllBytes(cache.File("100.atr"));
+        atr[1001] ^= 0x10;
+        File.WriteAllBytes(cache.File("100.atr"), atr);
+        var options = new MitBihDownloadOptions(cache.Path) { BaseUrl = server.BaseUrl, Records = ["100"] };
+
+        var report = await new MitBihDownloader().DownloadAsync(options);
+        Assert.Equal(["100"], report.Downloaded);
+        Assert.Equal(Record100()["100.atr"], File.ReadAllBytes(cache.File("100.atr")));
+    }
+
+    [Fact]
+    public void TheShippedSumsCoverEveryDownloadedFileAndMatchTheEmbeddedRecord()
+    {
+        Assert.Equal(144, MitBihChecksums.Sha256.Count);
+        Assert.All(MitBih.Records, r => Assert.All(MitBih.Extensions, e => Assert.True(MitBihChecksums.Sha256.ContainsKey($"{r}.{e}"))));
+        using var folder = PhysioNetRecord100.Folder();
+        Assert.All(MitBihChecksums.Verify(folder.Path, ["100"]), c => Assert.Equal(MitBihFileStatus.Intact, c.Status));
+        // The embedded header differs from PhysioNet's on purpose (data/mitdb/README.md): the sums tell them apart.
+        Assert.Equal(MitBihFileStatus.Altered, MitBihChecksums.Check(Path.GetDirectoryName(ProjectData.File("mitdb", "100.hea"))!, "100.hea").Status);
     }
 
     [Fact]

@@ -92,4 +92,27 @@ public class WfdbBadInputTests
         short[][] s212 = WfdbSignalReader.Read(WfdbHeaderParser.Read(folder.File("r212.hea")), folder.Path);
         Assert.Equal([(short)1, (short)-2, (short)2047], s212[0]);
     }
+
+    [Theory]
+    [InlineData("100 2 360 650000", "100 2 NaN 650000", "sampling frequency 'NaN'")]
+    [InlineData("100 2 360 650000", "100 2 Infinity 650000", "sampling frequency 'Infinity'")]
+    [InlineData("100 2 360 650000", "100 2 1e300 650000", "sampling frequency '1e300'")]
+    [InlineData("100 2 360 650000", "100 2 360 99999999999999", "sample count '99999999999999'")]
+    [InlineData("100.dat 212 200 11 1024 995 -22131", "100.dat 99999999999 200 11 1024 995 -22131", "format '99999999999'")]
+    [InlineData("100.dat 212 200 11 1024 995 -22131", "100.dat 212+99999999999999999999 200 11 1024 995 -22131", "byte offset '99999999999999999999'")]
+    [InlineData("100.dat 212 200 11 1024 995 -22131", "100.dat 212 200(99999999999) 11 1024 995 -22131", "baseline '99999999999'")]
+    [InlineData("100.dat 212 200 11 1024 995 -22131", "100.dat 212 NaN 11 1024 995 -22131", "gain field 'NaN'")]
+    [InlineData("100.dat 212 200 11 1024 995 -22131", "100.dat 212 1e400 11 1024 995 -22131", "gain '1e400' is not a finite number")]
+    [InlineData("100.dat 212 200 11 1024 995 -22131", "100.dat 212 200 11 1024 995 99999999999", "checksum '99999999999' is not a 32-bit integer")]
+    [InlineData("100.dat 212 200 11 1024 995 -22131", "100.dat 212 1e-300 11 1024 995 -22131", "mV")]
+    public void CorruptHeaderNumbersAreNamedErrors(string line, string replacement, string problem)
+    {
+        using var folder = TempFolder.WithRecord100();
+        string header = File.ReadAllText(folder.File("100.hea"));
+        Assert.Contains(line, header);
+        File.WriteAllText(folder.File("100.hea"), header.Replace(line, replacement));
+        var error = ReadFails(folder);
+        Assert.EndsWith("100.hea", error.FilePath);
+        Assert.Contains(problem, error.Message);
+    }
 }

@@ -1,3 +1,4 @@
+using Distill.Data;
 using System.Text;
 using Distill.Data.Ecg;
 using Distill.Data.Npy;
@@ -75,15 +76,47 @@ public class NpyReaderTests
     [InlineData("{'fortran_order': False, 'shape': (1,), }", 8, "no valid 'descr'")]
     public void UnsupportedOrInconsistentFilesAreRejected(string dict, int dataBytes, string problem)
     {
-        var error = Assert.Throws<InvalidDataException>(() => NpyReader.Parse(File(dict, new byte[dataBytes]), "bad.npy"));
+        var error = Assert.Throws<InvalidFileException>(() => NpyReader.Parse(File(dict, new byte[dataBytes]), "bad.npy"));
         Assert.Contains("bad.npy", error.Message);
         Assert.Contains(problem, error.Message);
+    }
+
+    [Theory]
+    [InlineData("(2147483647, 2147483647, 4)", 8, "needs more bytes than the file holds")] // the product wraps a long
+    [InlineData("(4294967296, 0)", 0, "not a count below 2^31")]
+    [InlineData("(99999999999999999999,)", 8, "not a count below 2^31")]
+    public void ShapesThatOverflowAreRejected(string shape, int dataBytes, string problem)
+    {
+        var error = Assert.Throws<InvalidFileException>(() =>
+            NpyReader.Parse(File($"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}", new byte[dataBytes]), "big.npy"));
+        Assert.Equal("big.npy", error.FilePath);
+        Assert.Contains(problem, error.Message);
+    }
+
+    [Fact]
+    public void AVersionTwoHeaderOf2GiBIsRejected()
+    {
+        byte[] bytes = File("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", new byte[8], major: 2);
+        BitConverter.GetBytes(0x8000_0000u).CopyTo(bytes, 8);
+        var error = Assert.Throws<InvalidFileException>(() => NpyReader.Parse(bytes, "long.npy"));
+        Assert.Contains("2 GiB", error.Message);
+    }
+
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "Infinity")]
+    [InlineData(float.NegativeInfinity, "-Infinity")]
+    public void NonFiniteValuesAreRejectedNamingTheFileAndTheElement(float value, string shown)
+    {
+        byte[] bytes = File("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", Floats(1, value, 3));
+        var error = Assert.Throws<InvalidFileException>(() => NpyReader.Parse(bytes, "beats.npy"));
+        Assert.StartsWith("beats.npy: element 1 (C order) is " + shown, error.Message);
     }
 
     [Fact]
     public void NotAnNpyFile()
     {
-        var error = Assert.Throws<InvalidDataException>(() => NpyReader.Parse("PK\x03\x04 not numpy"u8, "x.npz"));
+        var error = Assert.Throws<InvalidFileException>(() => NpyReader.Parse("PK\x03\x04 not numpy"u8, "x.npz"));
         Assert.Contains("magic", error.Message);
     }
 }

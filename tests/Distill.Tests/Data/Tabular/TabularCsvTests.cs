@@ -1,3 +1,4 @@
+using Distill.Data;
 using Distill.Data.Tabular;
 
 namespace Distill.Tests.Data.Tabular;
@@ -27,7 +28,7 @@ public sealed class TabularCsvTests : IDisposable
     [Fact]
     public void NaNCellIsRejectedWithLineAndColumn()
     {
-        var error = Assert.Throws<InvalidDataException>(() =>
+        var error = Assert.Throws<InvalidFileException>(() =>
             TabularCsv.ReadWithSklearnHeader(Write("2,2,no,yes\n1,2,0\n3,NaN,1\n"), "t", Names));
         Assert.Contains("line 3, column 2 ('b')", error.Message);
     }
@@ -35,7 +36,7 @@ public sealed class TabularCsvTests : IDisposable
     [Fact]
     public void ShortRowIsRejected()
     {
-        var error = Assert.Throws<InvalidDataException>(() =>
+        var error = Assert.Throws<InvalidFileException>(() =>
             TabularCsv.ReadWithSklearnHeader(Write("2,2,no,yes\n1,2,0\n3,1\n"), "t", Names));
         Assert.Contains("line 3: 2 columns", error.Message);
     }
@@ -43,7 +44,7 @@ public sealed class TabularCsvTests : IDisposable
     [Fact]
     public void TruncatedFileDisagreesWithHeader()
     {
-        var error = Assert.Throws<InvalidDataException>(() =>
+        var error = Assert.Throws<InvalidFileException>(() =>
             TabularCsv.ReadWithSklearnHeader(Write("3,2,no,yes\n1,2,0\n3,1,1\n"), "t", Names));
         Assert.Contains("declares 3 rows but the file has 2", error.Message);
     }
@@ -51,9 +52,28 @@ public sealed class TabularCsvTests : IDisposable
     [Fact]
     public void LabelOutsideTheClassesIsRejected()
     {
-        var error = Assert.Throws<InvalidDataException>(() =>
+        var error = Assert.Throws<InvalidFileException>(() =>
             TabularCsv.ReadPlain(Write("1,2,0\n3,1,2\n"), "t", Names, ["no", "yes"]));
         Assert.Contains("label '2'", error.Message);
+    }
+
+    [Fact]
+    public void AValueFiniteAsADoubleButInfiniteAsAFloatIsRejected()
+    {
+        var error = Assert.Throws<InvalidFileException>(() =>
+            TabularCsv.ReadWithSklearnHeader(Write("2,2,no,yes\n1,2,0\n3,1e39,1\n"), "t", Names));
+        Assert.Contains("line 3, column 2 ('b'): '1e39' is not a number within float32's range", error.Message);
+    }
+
+    [Theory]
+    [InlineData("0,2,no,yes\n", "has no data rows after its header")]
+    [InlineData("", "is empty")]
+    public void AFileWithoutDataRowsIsRejected(string text, string problem)
+    {
+        string path = Write(text);
+        var error = Assert.Throws<InvalidFileException>(() => TabularCsv.ReadWithSklearnHeader(path, "t", Names));
+        Assert.Equal(path, error.FilePath);
+        Assert.Contains(problem, error.Message);
     }
 
     [Fact]

@@ -48,6 +48,74 @@ public class BeatGanTrainerTests
     }
 
     [Fact]
+    public void OneGeneratorPassLeavesTheRunningStatisticsOfTheAuthorsTwoPasses()
+    {
+        // The authors run G twice on the batch (D's step and G's step); our single pass must update BatchNorm's running
+        // statistics as those two passes did (PyTorch 1.13, tools/reference/beatgan.py).
+        using var scope = NewDisposeScope();
+        var step = BeatGanReference.Root.GetProperty("step");
+        var g = BeatGanReference.Generator();
+        var trainer = new BeatGanTrainer(g, BeatGanReference.Discriminator(),
+            new BeatGanTrainingOptions(LearningRate: step.GetProperty("learning_rate").GetDouble(), Beta1: step.GetProperty("beta1").GetDouble(),
+                AdversarialWeight: step.GetProperty("adversarial_weight").GetDouble()));
+
+        trainer.TrainStep(BeatGanReference.Beats(step.GetProperty("input")));
+
+        var expected = step.GetProperty("generator_running_after_step");
+        var state = g.state_dict();
+        Tolerance.AssertClose(ReferenceData.Doubles(expected.GetProperty("mean")), BeatGanReference.Values(state["encoder1.main.3.running_mean"]),
+                              1e-5, 1e-7, "encoder running mean");
+        Tolerance.AssertClose(ReferenceData.Doubles(expected.GetProperty("var")), BeatGanReference.Values(state["encoder1.main.3.running_var"]),
+                              1e-5, 1e-7, "encoder running var");
+        Tolerance.AssertClose(ReferenceData.Doubles(expected.GetProperty("decoder_mean")), BeatGanReference.Values(state["decoder.main.1.running_mean"]),
+                              1e-5, 1e-7, "decoder running mean");
+        Tolerance.AssertClose(ReferenceData.Doubles(expected.GetProperty("decoder_var")), BeatGanReference.Values(state["decoder.main.1.running_var"]),
+                              1e-5, 1e-7, "decoder running var");
+        Assert.All(g.modules().OfType<TorchSharp.Modules.BatchNorm1d>(), norm => Assert.Equal(0.1, norm.momentum)); // restored after the step
+    }
+
+    [Fact]
+    public void ValidationScoresFollowTheChosenMode()
+    {
+        var (validation, labels) = Validation();
+        double[] Scores(BeatGanValidation mode, out double[] recomputed)
+        {
+            using var scope = NewDisposeScope();
+            Distill.Runtime.Reproducibility.Seed(4);
+            var g = new BeatGanGenerator(Small);
+            var d = new BeatGanDiscriminator(Small);
+            var trainer = new BeatGanTrainer(g, d, new BeatGanTrainingOptions(Epochs: 1, BatchSize: 8, LearningRate: 1e-3, Validation: mode));
+            double[] seen = [];
+            trainer.Fit(SyntheticBeats.Normal(32, 3), validation, labels, (scores, l) => { seen = scores; return SyntheticBeats.Auc(scores, l); });
+            recomputed = Distill.Anomaly.ReconstructionScores.Compute(g, validation);
+            return seen;
+        }
+
+        var evaluation = Scores(BeatGanValidation.EvaluationMode, out var evaluationRecomputed);
+        var training = Scores(BeatGanValidation.TrainingModeBatches, out _);
+
+        Assert.Equal(evaluationRecomputed, evaluation); // evaluation mode: what test-time scoring of the kept weights gives
+        Assert.True(evaluation.Zip(training).Max(p => Math.Abs(p.First - p.Second)) > 1e-3,
+                    "the authors' training-mode batches must score otherwise than evaluation mode");
+    }
+
+    [Fact]
+    public void EpochMetricsAreKeptInTheHistory()
+    {
+        using var scope = NewDisposeScope();
+        var (validation, labels) = Validation();
+        var g = new BeatGanGenerator(Small);
+        var trainer = new BeatGanTrainer(g, new BeatGanDiscriminator(Small), new BeatGanTrainingOptions(Epochs: 3, BatchSize: 16, LearningRate: 1e-3));
+        int calls = 0;
+
+        var result = trainer.Fit(SyntheticBeats.Normal(32, 3), validation, labels, SyntheticBeats.Auc,
+            epochMetrics: generator => new Dictionary<string, double> { ["call"] = ++calls, ["training"] = generator.training ? 1 : 0 });
+
+        Assert.Equal([1.0, 2.0, 3.0], result.History.Select(e => e.Metrics!["call"]));
+        Assert.All(result.History, e => Assert.Equal(1.0, e.Metrics!["training"])); // measured right after the epoch, G still in training mode
+    }
+
+    [Fact]
     public void StepsLeaveNoTensorAliveAndTheDiscriminatorTrainable()
     {
         var g = new BeatGanGenerator(Small);

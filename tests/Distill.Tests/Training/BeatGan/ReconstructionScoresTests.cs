@@ -66,6 +66,45 @@ public class ReconstructionScoresTests
     }
 
     [Fact]
+    public void TrainingModeBatchesScoreAsPyTorchsTrainModeAndUpdateTheRunningStatistics()
+    {
+        // One batch holding every beat: each beat's error comes from PyTorch's train-mode reconstruction of that batch.
+        using var scope = NewDisposeScope();
+        var g = Models.BeatGan.BeatGanReference.Generator();
+        g.eval();
+        var x = Models.BeatGan.BeatGanReference.Beats(Models.BeatGan.BeatGanReference.Root.GetProperty("input"));
+        var train = Models.BeatGan.BeatGanReference.Root.GetProperty("train_mode");
+        var reconstruction = Reference.ReferenceData.Tensor(train.GetProperty("reconstruction"), x.shape);
+        var expected = (x - reconstruction).square().flatten(1).mean([1L]);
+
+        var errors = ReconstructionScores.ErrorsInTrainingBatches(g, x, batchSize: (int)x.shape[0], new Random(3));
+
+        Reference.Tolerance.AssertClose(Models.BeatGan.BeatGanReference.Values(expected), Models.BeatGan.BeatGanReference.Values(errors),
+                                        1e-4, 1e-6, "train-mode error");
+        var running = train.GetProperty("encoder_main_3_running");
+        Reference.Tolerance.AssertClose(Reference.ReferenceData.Doubles(running.GetProperty("mean")),
+                                        Models.BeatGan.BeatGanReference.Values(g.state_dict()["encoder1.main.3.running_mean"]), 1e-5, 1e-7, "running mean");
+        Assert.False(g.training); // the mode it was in
+    }
+
+    [Fact]
+    public void TrainingModeErrorsComeBackInTheBeatsOrderAndDependOnTheirBatch()
+    {
+        using var scope = NewDisposeScope();
+        var beats = cat([SyntheticBeats.Normal(6, 21), SyntheticBeats.Abnormal(6, 22)], 0);
+        Tensor Errors(int batchSize, int orderSeed)
+        {
+            Distill.Runtime.Reproducibility.Seed(9);
+            return ReconstructionScores.ErrorsInTrainingBatches(new BeatGanGenerator(Small), beats, batchSize, new Random(orderSeed));
+        }
+
+        var whole = Errors(12, 1);
+        Assert.True(whole.allclose(Errors(12, 2), rtol: 1e-5, atol: 1e-7)); // another shuffle of one batch: the same errors, in the beats' order
+        Assert.False(whole.allclose(Errors(4, 1), rtol: 1e-3, atol: 1e-5)); // batches of 4: each beat normalised with other beats
+        Assert.False(Errors(4, 1).allclose(Errors(4, 2), rtol: 1e-3, atol: 1e-5)); // and which 4 depends on the shuffle
+    }
+
+    [Fact]
     public void UndefinedScoresAreRejected()
     {
         using var scope = NewDisposeScope();

@@ -105,11 +105,12 @@ public sealed class CheckpointTests : IDisposable
     public void AFailedWriteLeavesThePreviousFileIntactAndNoTemporaryFile()
     {
         AtomicFile.Write(CheckpointPath, s => s.Write("good"u8));
-        Assert.Throws<IOException>(() => AtomicFile.Write(CheckpointPath, s =>
+        var error = Assert.Throws<FileWriteException>(() => AtomicFile.Write(CheckpointPath, s =>
         {
             s.Write("half-writ"u8);
             throw new IOException("disk full");
         }));
+        Assert.StartsWith($"Cannot write '{CheckpointPath}': disk full. Free disk space", error.Message);
         Assert.Equal("good", File.ReadAllText(CheckpointPath));
         Assert.Equal([CheckpointPath], Directory.GetFiles(folder));
     }
