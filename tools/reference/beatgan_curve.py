@@ -4,18 +4,23 @@ Zhou B. et al., "BeatGAN: Anomalous Rhythm Detection using Adversarially Generat
 the paper and the layer layout of the authors' code (github.com/Vniex/BeatGAN, experiments/ecg/model.py, network.py,
 data.py), not copied from it. Run with Debian's interpreter (PyTorch 1.13, NumPy, scikit-learn):
 
-    dotnet run -c Release --project cli/Distill.Cli -- data mitbih --export-fold 0 --out fold0 --cache $DISTILL_MITDB
-    /usr/bin/python3 tools/reference/beatgan_curve.py --fold fold0 --out curve0 --epochs 20 --curve-epochs 1 2 5 10 20 \
-        --seed 0 --threads 2
+    dotnet run -c Release --project cli/Distill.Cli -- data mitbih --export-fold 0 --max-train-beats 16000 --out fold0 \
+        --cache $DISTILL_MITDB
+    /usr/bin/python3 tools/reference/beatgan_curve.py --fold fold0 --out curve0 --epochs 12 --seed 0 --threads 1
+
+The export's --max-train-beats N writes the very training subset that 'distill reproduce beatgan --data mitbih
+--max-train-beats N' trains on (one C# function picks it for both), so the two trainers see the same beats.
 
 Quick check on the embedded record 100 (a pipeline check, not a result):
 
     dotnet run --project cli/Distill.Cli -- data mitbih --records 100 --export-fold 0 --out fold100
-    /usr/bin/python3 tools/reference/beatgan_curve.py --fold fold100 --out curve100 --epochs 2 --curve-epochs 1 2
+    /usr/bin/python3 tools/reference/beatgan_curve.py --fold fold100 --out curve100 --epochs 2
 
 Outputs in --out: curve.csv and curve.jsonl, one row per evaluation (epoch, steps, which model, validation AUC, test AUC,
 AP, best F1 on test, F1 and per-class recall at the threshold chosen on validation, wall time, settings), rewritten
-atomically after every curve epoch; checkpoint.pt, written atomically after every epoch (G, D, both Adams, every random
+atomically after every evaluation. The current model is tested after every epoch (or only after --curve-epochs), so
+the curve has a point per epoch; the kept best-validation model is tested once, after the last epoch (model "best");
+history.json holds every epoch's losses, validation AUC and time; checkpoint.pt, written atomically after every epoch (G, D, both Adams, every random
 generator, the history, the best epoch's G and D, the rows). Rerunning the same command continues after the last
 finished epoch and gives the same numbers as an uninterrupted run on the CPU (same thread count); a checkpoint written
 with other settings is refused. Progress: a line every --print-every steps (losses, steps/s, ETA) and one per epoch.
@@ -44,8 +49,7 @@ What differs, and why:
 - compute that never reaches an update is skipped: D's step uses G(x) without a graph into G, and G's step computes D's
   features of x without gradient and with D's weights frozen. Their code backpropagates these into gradients that are
   zeroed before use, so the updates are the same;
-- added: evaluations of the current model and of the kept best model at --curve-epochs (they test the best model once,
-  at the end); F1 at the threshold that maximises F1 on the validation beats, and recall per AAMI class at it (validation
+- added: evaluations of the current model after every epoch (they test only the best model, once, at the end); F1 at the threshold that maximises F1 on the validation beats, and recall per AAMI class at it (validation
   scored in evaluation mode for this, so both sides use the same BatchNorm statistics); --validation-mode eval to score
   validation in evaluation mode instead; no plots.
 """
@@ -132,7 +136,7 @@ def initialise(module):
             m.bias.data.fill_(0)
 
 
-def load_fold(folder, max_train):
+def load_fold(folder):
     path = os.path.join(folder, "fold.json")
     if not os.path.exists(path):
         sys.exit(f"{folder} holds no complete export (fold.json is missing); write one with "
@@ -148,8 +152,6 @@ def load_fold(folder, max_train):
             "y": np.load(os.path.join(folder, f"{split}_y.npy")).astype(np.int64),
             "class": np.load(os.path.join(folder, f"{split}_class.npy")).astype(np.int64),
         }
-    if max_train:
-        data["train"] = {k: v[:max_train] for k, v in data["train"].items()}
     if data["validation"]["y"].min() == data["validation"]["y"].max() or data["test"]["y"].min() == data["test"]["y"].max():
         sys.exit("The validation or test beats are all of one kind, so AUC is undefined; export records with abnormal beats.")
     return meta, data
@@ -248,9 +250,10 @@ def write_rows(rows, folder):
 
 
 def settings(args, meta):
-    keys = ("seed", "batch_size", "lr", "beta1", "w_adv", "nz", "ngf", "ndf", "max_train_beats", "validation_mode", "threads")
+    keys = ("seed", "batch_size", "lr", "beta1", "w_adv", "nz", "ngf", "ndf", "validation_mode", "threads")
     s = {k: getattr(args, k) for k in keys}
-    s["fold"] = {k: meta.get(k) for k in ("fold", "folds", "fold_seed", "source", "segmentation", "counts")}
+    s["fold"] = {k: meta.get(k) for k in ("fold", "folds", "fold_seed", "max_train_beats", "train_available", "source",
+                                          "segmentation", "counts")}
     return s
 
 
@@ -259,8 +262,9 @@ def main():
     parser.add_argument("--fold", required=True, help="a folder written by 'distill data mitbih --export-fold K --out DIR'")
     parser.add_argument("--out", required=True, help="folder for curve.csv, curve.jsonl and checkpoint.pt")
     parser.add_argument("--epochs", type=int, default=20, help="epochs to train (the authors: 100)")
-    parser.add_argument("--curve-epochs", type=int, nargs="+", default=[1, 2, 5, 10, 20],
-                        help="epochs after which the current and the best model are tested")
+    parser.add_argument("--curve-epochs", type=int, nargs="+", default=None,
+                        help="epochs after which the current model is tested (default: every epoch); the best model is "
+                             "tested after the last epoch")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
     parser.add_argument("--batch-size", type=int, default=64)
@@ -270,7 +274,6 @@ def main():
     parser.add_argument("--nz", type=int, default=50)
     parser.add_argument("--ngf", type=int, default=32)
     parser.add_argument("--ndf", type=int, default=32)
-    parser.add_argument("--max-train-beats", type=int, default=None, help="train on the first N training beats only")
     parser.add_argument("--validation-mode", choices=["train", "eval"], default="train",
                         help="BatchNorm mode while scoring validation beats (the authors': train)")
     parser.add_argument("--print-every", type=int, default=100, help="progress line every N steps")
@@ -279,7 +282,7 @@ def main():
         sys.exit("--epochs and --threads must be at least 1 and --batch-size at least 2.")
 
     torch.set_num_threads(args.threads)
-    meta, data = load_fold(args.fold, args.max_train_beats)
+    meta, data = load_fold(args.fold)
     os.makedirs(args.out, exist_ok=True)
     checkpoint_path = os.path.join(args.out, "checkpoint.pt")
     run_settings = settings(args, meta)
@@ -291,7 +294,7 @@ def main():
     opt_g = torch.optim.Adam(g.parameters(), lr=args.lr, betas=(args.beta1, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), lr=args.lr, betas=(args.beta1, 0.999))
     order = torch.Generator().manual_seed(args.seed + 1)
-    state = {"epoch": 0, "steps": 0, "best_auc": -1.0, "best_epoch": 0, "best_g": None, "best_d": None,
+    state = {"epoch": 0, "steps": 0, "best_auc": 0.0, "best_epoch": 0, "best_g": None, "best_d": None,
              "history": [], "rows": [], "reinitialisations": 0, "seconds": 0.0}
     if os.path.exists(checkpoint_path):
         saved = torch.load(checkpoint_path)
@@ -357,33 +360,43 @@ def main():
         auc = validate(g, data, args.batch_size, args.validation_mode, order)
         if auc > state["best_auc"]:
             state.update(best_auc=auc, best_epoch=epoch, best_g=copy.deepcopy(g.state_dict()), best_d=copy.deepcopy(d.state_dict()))
+        m = sums / steps_per_epoch
+        train_seconds = time.time() - clock
+        print(f"epoch {epoch}/{args.epochs}: validation AUC {auc:.4f} (best {state['best_auc']:.4f} at epoch {state['best_epoch']}), "
+              f"D {m[0] + m[1]:.4f}, G rec {m[2]:.5f}, {steps_per_epoch / train_seconds:.2f} steps/s", flush=True)
+        tests = []
+        if args.curve_epochs is None or epoch in args.curve_epochs:
+            tests.append(("current", g, epoch, auc))
+        if epoch == args.epochs:
+            best = Generator(args.nz, args.ngf)
+            if state["best_g"] is None:  # no epoch reached a validation AUC above 0: their code would have saved nothing
+                sys.exit("No epoch reached a validation AUC above 0, so there is no best model to test.")
+            best.load_state_dict(state["best_g"])
+            tests.append(("best", best, state["best_epoch"], state["best_auc"]))
+        for model, net, model_epoch, val_auc in tests:
+            row = {"epoch": epoch, "steps": state["steps"], "model": model, "model_epoch": model_epoch,
+                   "best_epoch": state["best_epoch"], "validation_auc": val_auc, **evaluate(net, data, args.batch_size),
+                   "reinitialisations": state["reinitialisations"], "wall_seconds": state["seconds"] + time.time() - clock,
+                   "seed": args.seed, "threads": args.threads, "validation_mode": args.validation_mode,
+                   "train_beats": len(x_train), "fold": meta["fold"], "torch": torch.__version__}
+            state["rows"].append(row)
+            print(f"  {model} model (epoch {model_epoch}): test AUC {row['test_auc']:.4f}, AP {row['test_ap']:.4f}, "
+                  f"best F1 {row['test_best_f1']:.4f}, F1 at validation threshold {row['f1_at_validation_threshold']:.4f}", flush=True)
         seconds = time.time() - clock
         state["seconds"] += seconds
-        m = sums / steps_per_epoch
         state["history"].append({"epoch": epoch, "steps": state["steps"], "d_real": m[0], "d_fake": m[1], "g_rec": m[2],
-                                 "g_adv": m[3], "validation_auc": auc, "seconds": seconds})
-        left = (args.epochs - epoch) * seconds
-        print(f"epoch {epoch}/{args.epochs}: validation AUC {auc:.4f} (best {state['best_auc']:.4f} at epoch {state['best_epoch']}), "
-              f"D {m[0] + m[1]:.4f}, G rec {m[2]:.5f}, {steps_per_epoch / seconds:.2f} steps/s, ETA {left / 60:.0f} min", flush=True)
-        if epoch in args.curve_epochs or epoch == args.epochs:
-            best = Generator(args.nz, args.ngf)
-            best.load_state_dict(state["best_g"])
-            for model, net, val_auc in (("current", g, auc), ("best", best, state["best_auc"])):
-                row = {"epoch": epoch, "steps": state["steps"], "model": model, "best_epoch": state["best_epoch"],
-                       "validation_auc": val_auc, **evaluate(net, data, args.batch_size),
-                       "reinitialisations": state["reinitialisations"], "wall_seconds": state["seconds"],
-                       "seed": args.seed, "threads": args.threads, "validation_mode": args.validation_mode,
-                       "train_beats": len(x_train), "fold": meta["fold"], "torch": torch.__version__}
-                state["rows"].append(row)
-                print(f"  {model} model (epoch {state['best_epoch'] if model == 'best' else epoch}): test AUC {row['test_auc']:.4f}, "
-                      f"AP {row['test_ap']:.4f}, best F1 {row['test_best_f1']:.4f}, F1 at validation threshold "
-                      f"{row['f1_at_validation_threshold']:.4f}", flush=True)
+                                 "g_adv": m[3], "validation_auc": auc, "train_seconds": train_seconds, "seconds": seconds})
+        print(f"epoch {epoch} done in {seconds / 60:.1f} min (training {train_seconds / 60:.1f}); "
+              f"ETA {(args.epochs - epoch) * seconds / 60:.0f} min", flush=True)
         state["epoch"] = epoch
         atomic_save({"settings": run_settings, "g": g.state_dict(), "d": d.state_dict(), "opt_g": opt_g.state_dict(),
                      "opt_d": opt_d.state_dict(), "torch_rng": torch.get_rng_state(), "order_rng": order.get_state(),
                      "state": state}, checkpoint_path)
         if state["rows"]:
             write_rows(state["rows"], args.out)
+        with open(os.path.join(args.out, "history.json.partial"), "w") as f:
+            json.dump({"settings": run_settings, "history": state["history"]}, f, indent=1)
+        os.replace(os.path.join(args.out, "history.json.partial"), os.path.join(args.out, "history.json"))
     print(f"done: {state['epoch']} epochs, {state['steps']} steps, best validation AUC {state['best_auc']:.4f} at epoch "
           f"{state['best_epoch']}; rows in {os.path.join(args.out, 'curve.csv')}", flush=True)
 
