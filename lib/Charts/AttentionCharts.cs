@@ -28,10 +28,10 @@ public static class AttentionCharts
             throw new ArgumentException(
                 $"Teacher and student features have {teacherFeature.shape[0]} and {studentFeature.shape[0]} rows: pass the features of the same examples.");
         double[][] teacher, student;
+        long length = Math.Min(Length(teacherFeature), Length(studentFeature));
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            long length = Math.Min(Length(teacherFeature), Length(studentFeature));
             teacher = Rows(loss.AttentionMap(PoolTo(teacherFeature.detach(), length)));   // [B, L]
             student = Rows(loss.AttentionMap(PoolTo(studentFeature.detach(), length)));   // [B, L]
         }
@@ -47,8 +47,16 @@ public static class AttentionCharts
         {
             trace.SetProperty("zmin", 0.0);
             trace.SetProperty("zmax", max);
+            trace.SetProperty("colorbar", ChartStyle.Properties(("title", ChartStyle.Properties(("text", "attention Q / ‖Q‖₂"), ("side", "right")))));
         }
-        return chart.WithTitle(title);
+        bool pooled = Length(teacherFeature) != Length(studentFeature);
+        string columns = (teacherFeature.dim() == 2 ? "unit" : "position") + (pooled ? $" (the wider map pooled to {length})" : "");
+        return chart
+            .WithXAxisStyle<int, int, string>(TitleText: columns, Id: StyleParam.SubPlotId.NewXAxis(1))
+            .WithXAxisStyle<int, int, string>(TitleText: columns, Id: StyleParam.SubPlotId.NewXAxis(2))
+            .WithYAxisStyle<string, string, string>(TitleText: "example", Id: StyleParam.SubPlotId.NewYAxis(1))
+            .WithTitle(title)
+            .FullWidth(Math.Max(ChartStyle.DefaultHeight, 160 + 40 * teacher.Length));
     }
 
     // Units (dense) or positions (1-D conv) compared by the loss.

@@ -34,7 +34,7 @@ public static class BeatGanCharts
         return Chart.Combine(traces)
             .WithXAxisStyle<double, double, string>(TitleText: "sample (360 Hz, R peak at 140)")
             .WithYAxisStyle<double, double, string>(TitleText: "scaled amplitude")
-            .WithTitle("Beats by class");
+            .WithTitle("Beats by class").FullWidth().LegendBelow();
     }
 
     /// <summary>One beat (solid) and its reconstruction (dashed), lead 0, against sample index.</summary>
@@ -54,11 +54,17 @@ public static class BeatGanCharts
             ])
             .WithXAxisStyle<double, double, string>(TitleText: "sample (360 Hz)")
             .WithYAxisStyle<double, double, string>(TitleText: "scaled amplitude")
-            .WithTitle(title);
+            .WithTitle(title).FullWidth().LegendBelow();
     }
 
-    /// <summary>Overlaid histograms of anomaly scores of normal (label 0) and abnormal (label 1) beats.</summary>
-    public static GenericChart ScoreHistogram(IReadOnlyList<double> scores, IReadOnlyList<int> labels, string title = "Anomaly scores")
+    /// <summary>Overlaid histograms of anomaly scores of normal (label 0) and abnormal (label 1) beats, with the decision
+    /// threshold drawn as a dashed vertical line when one is given (beats to its right are called abnormal).</summary>
+    /// <param name="scores">One anomaly score per beat.</param>
+    /// <param name="labels">0 normal, 1 abnormal, one per score.</param>
+    /// <param name="title">Chart title.</param>
+    /// <param name="threshold">The threshold and how it was chosen, e.g. <c>(0.31, "best-F1 threshold on the validation beats")</c>.</param>
+    public static GenericChart ScoreHistogram(IReadOnlyList<double> scores, IReadOnlyList<int> labels, string title = "Anomaly scores",
+                                              (double Value, string Label)? threshold = null)
     {
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(labels);
@@ -68,10 +74,21 @@ public static class BeatGanCharts
             Chart.Histogram<double, double, string>(
                 X: scores.Where((_, i) => labels[i] == label).ToArray(), Name: name, Opacity: 0.6,
                 MarkerColor: Color.fromKeyword(colour), NBinsX: 20);
-        return Chart.Combine([Class(0, "normal", ColorKeyword.SteelBlue), Class(1, "abnormal", ColorKeyword.Crimson)])
+        var chart = Chart.Combine([Class(0, "normal", ColorKeyword.SteelBlue), Class(1, "abnormal", ColorKeyword.Crimson)])
             .WithXAxisStyle<double, double, string>(TitleText: "anomaly score (min-max normalised error)")
             .WithYAxisStyle<double, double, string>(TitleText: "beats")
-            .WithTitle(title);
+            .WithTitle(title)
+            .FullWidth()
+            .LegendBelow();
+        ChartStyle.SetLayout(chart, "barmode", "overlay");
+        if (threshold is not { } t) return chart;
+        if (!double.IsFinite(t.Value)) throw new ArgumentException($"The threshold must be finite (got {t.Value}).", nameof(threshold));
+        ChartStyle.SetLayout(chart, "shapes", new[] { ChartStyle.Properties(
+            ("type", "line"), ("xref", "x"), ("yref", "paper"), ("x0", t.Value), ("x1", t.Value), ("y0", 0.0), ("y1", 1.0),
+            ("line", ChartStyle.Properties(("color", "#333"), ("width", 2), ("dash", "dash")))) });
+        return ChartStyle.SetLayout(chart, "annotations", new[] { ChartStyle.Properties(
+            ("x", t.Value), ("xref", "x"), ("y", 1.0), ("yref", "paper"), ("xanchor", "left"), ("yanchor", "bottom"), ("showarrow", false),
+            ("text", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Label}: {t.Value:G4}"))) });
     }
 
     private static float[] Lead0(Tensor beat, string name)

@@ -31,7 +31,8 @@ public static class CrdCharts
         return Chart.Combine(traces)
             .WithXAxisStyle<int, int, string>(TitleText: "epoch")
             .WithYAxisStyle<double, double, string>(TitleText: "mean term value (unweighted)", AxisType: StyleParam.AxisType.Log)
-            .WithTitle(title);
+            .WithTitle(title).FullWidth().LegendBelow()
+            .WholeNumberXTicks(list.Min(r => r.History[0].Epoch), list.Max(r => r.History.Count));
     }
 
     /// <summary>Z of both views after every step, one pair of lines (solid student view, dashed teacher view) per run.</summary>
@@ -54,13 +55,13 @@ public static class CrdCharts
         return Chart.Combine(traces)
             .WithXAxisStyle<int, int, string>(TitleText: "training step (batch)")
             .WithYAxisStyle<double, double, string>(TitleText: "Z = N · mean exp(v·m / T)", AxisType: StyleParam.AxisType.Log)
-            .WithTitle(title);
+            .WithTitle(title).FullWidth().LegendBelow();
     }
 
     /// <summary>
     /// Student (circles) and teacher (crosses) embeddings of the same rows in the plane of their first two principal
     /// components (fitted on both sets together), coloured by class; the title adds the mean cosine of matched pairs and of
-    /// all other pairs (<see cref="CrdEmbeddings.Alignment"/>).
+    /// all other pairs (<see cref="CrdEmbeddings.Alignment"/>) on a second line, so that the figures are never cut off.
     /// </summary>
     /// <param name="embeddings">Embeddings of a split.</param>
     /// <param name="labels">Class of each row, in [0, classNames.Count).</param>
@@ -92,8 +93,9 @@ public static class CrdCharts
         return Chart.Combine(traces)
             .WithXAxisStyle<double, double, string>(TitleText: "principal component 1")
             .WithYAxisStyle<double, double, string>(TitleText: "principal component 2")
-            .WithTitle(string.Create(CultureInfo.InvariantCulture,
-                $"{title} (cosine of matched pairs {positive:F3}, of other pairs {negative:F3}; PC variances {explained})"));
+            .WithTitle(title, string.Create(CultureInfo.InvariantCulture,
+                $"cosine of matched pairs {positive:F3}, of other pairs {negative:F3}; variance along PC 1, PC 2: {explained}"))
+            .FullWidth(520).LegendBelow();
     }
 
     private static List<T> NonEmpty<T>(IEnumerable<T> items, string name)

@@ -48,8 +48,8 @@ public static class EcgCharts
     }
 
     private static GenericChart Titled(GenericChart chart, string title, string x, string y) =>
-        Plotly.NET.Chart.withTitle(title, TitleFont: null).Invoke(
-            chart.WithXAxisStyle<double, double, string>(TitleText: x).WithYAxisStyle<double, double, string>(TitleText: y));
+        chart.WithXAxisStyle<double, double, string>(TitleText: x).WithYAxisStyle<double, double, string>(TitleText: y)
+            .WithTitle(title).FullWidth().LegendBelow();
 
     /// <summary>A stretch of one lead in mV with its annotations marked by symbol at their samples.</summary>
     /// <param name="record">The record to draw.</param>

@@ -41,7 +41,8 @@ public static class MetricCharts
         traces.Add(Chart.Line<double, double, string>(
             [0.0, 1.0], [0.0, 1.0], Name: "chance (AUC = 0.500)",
             LineDash: StyleParam.DrawingStyle.Dash, LineColor: Color.fromString("gray")));
-        return Styled(traces, "ROC curve", "False positive rate", "True positive rate");
+        // Any useful score leaves the lower right corner empty: the legend goes there and takes no width from the plot.
+        return Styled(traces, "ROC curve", "False positive rate", "True positive rate").LegendInsideBottomRight();
     }
 
     /// <summary>One precision-recall curve, its average precision in the legend, with the chance level (the prevalence).</summary>
@@ -72,7 +73,7 @@ public static class MetricCharts
             traces.Add(Chart.Line<double, double, string>(
                 [0.0, 1.0], [prevalence, prevalence], Name: Invariant($"chance (AP = {prevalence:F3})"),
                 LineDash: StyleParam.DrawingStyle.Dash, LineColor: Color.fromString("gray")));
-        return Styled(traces, "Precision-recall curve", "Recall", "Precision");
+        return Styled(traces, "Precision-recall curve", "Recall", "Precision").LegendBelow();
     }
 
     private static List<(string Name, T Curve)> Materialize<T>(IEnumerable<(string Name, T Curve)> curves, string kind)
@@ -105,7 +106,7 @@ public static class MetricCharts
         var chart = Chart.Combine(traces)
             .WithXAxisStyle<double, double, string>(TitleText: xTitle, MinMax: Tuple.Create(-0.02, 1.02))
             .WithYAxisStyle<double, double, string>(TitleText: yTitle, MinMax: Tuple.Create(-0.02, 1.05));
-        return Plotly.NET.Chart.withTitle(title, TitleFont: null).Invoke(chart);
+        return chart.WithTitle(title).FullWidth();
     }
 
     private static Line StepLine()

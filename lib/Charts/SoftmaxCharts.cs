@@ -21,8 +21,11 @@ public static class SoftmaxCharts
     /// <param name="logits">One example's logits, at least two.</param>
     /// <param name="temperatures">Temperatures to evaluate, all finite and positive.</param>
     /// <param name="classNames">Legend names (default "class 0", "class 1", ...).</param>
+    /// <param name="marked">Temperatures marked by a dotted vertical line (default T = 1, the plain softmax, and T = 4,
+    /// a usual choice for KD); those outside the drawn range are left out.</param>
+    /// <remarks>The log axis is ticked at the powers of two in range (0.5, 1, 2, 4, ...), which read as temperatures.</remarks>
     public static GenericChart TemperatureCurves(IReadOnlyList<double> logits, IReadOnlyList<double> temperatures,
-                                                 IReadOnlyList<string>? classNames = null)
+                                                 IReadOnlyList<string>? classNames = null, IReadOnlyList<double>? marked = null)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(temperatures);
@@ -37,10 +40,28 @@ public static class SoftmaxCharts
         var traces = Enumerable.Range(0, logits.Count).Select(c => Chart.Line<double, double, string>(
             temperatures, probabilities.Select(p => p[c]),
             Name: classNames?[c] ?? Invariant($"class {c} (z = {logits[c]:G3})")));
-        return Chart.Combine(traces)
+        double lowest = temperatures.Min(), highest = temperatures.Max();
+        var chart = Chart.Combine(traces)
             .WithXAxisStyle<double, double, string>(TitleText: "temperature T", AxisType: StyleParam.AxisType.Log)
             .WithYAxisStyle<double, double, string>(TitleText: "softmax(z / T)", MinMax: Tuple.Create(0.0, 1.0))
-            .WithTitle("Softening the teacher's probabilities with the temperature");
+            .WithTitle("Softening the teacher's probabilities with the temperature")
+            .FullWidth().LegendBelow();
+        var ticks = Enumerable.Range((int)Math.Floor(Math.Log2(lowest)), (int)Math.Ceiling(Math.Log2(highest)) - (int)Math.Floor(Math.Log2(lowest)) + 1)
+            .Select(k => Math.Pow(2, k)).Where(t => t >= lowest && t <= highest).ToArray();
+        if (ticks.Length >= 2)
+        {
+            var xAxis = (DynamicObj.DynamicObj)GenericChart.getLayout(chart).GetPropertyValue("xaxis");
+            xAxis.SetProperty("tickvals", ticks);
+            xAxis.SetProperty("ticktext", ticks.Select(t => Invariant($"{t:G4}")).ToArray());
+        }
+        var marks = (marked ?? [1.0, 4.0]).Where(t => t >= lowest && t <= highest).ToArray();
+        // On a log axis plotly.js places shapes at data values but annotations at log10 of the value.
+        ChartStyle.SetLayout(chart, "shapes", marks.Select(t => ChartStyle.Properties(
+            ("type", "line"), ("xref", "x"), ("yref", "paper"), ("x0", t), ("x1", t), ("y0", 0.0), ("y1", 1.0),
+            ("line", ChartStyle.Properties(("color", "#555"), ("width", 1), ("dash", "dot"))))).ToArray());
+        return ChartStyle.SetLayout(chart, "annotations", marks.Select(t => ChartStyle.Properties(
+            ("x", Math.Log10(t)), ("xref", "x"), ("y", 1.0), ("yref", "paper"), ("yanchor", "bottom"), ("showarrow", false),
+            ("text", Invariant($"T = {t:G4}")))).ToArray());
     }
 
     /// <summary>The temperature-softened probabilities <c>softmax(z / T)</c> of one example.</summary>
@@ -98,7 +119,7 @@ public static class SoftmaxCharts
             ])
             .WithXAxisStyle<double, double, string>(TitleText: "α: student logits (1 − α) z_s + α z_t")
             .WithYAxisStyle<double, double, string>(TitleText: Invariant($"loss (T = {temperature:G3})"))
-            .WithTitle("The two soft-target losses differ by a constant");
+            .WithTitle("The two soft-target losses differ by a constant").FullWidth().LegendBelow();
     }
 
     private static FeatureOutput Outputs(Tensor logits) => new(logits, [], []);

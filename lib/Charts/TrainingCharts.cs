@@ -21,7 +21,7 @@ public static class TrainingCharts
             ])
             .WithXAxisStyle<int, int, string>(TitleText: "epoch")
             .WithYAxisStyle<double, double, string>(TitleText: "loss")
-            .WithTitle(title);
+            .WithTitle(title).FullWidth().LegendBelow().WholeNumberXTicks(epochs[0], epochs.Length);
     }
 
     /// <summary>Validation metrics per epoch (all, or those named), e.g. F1, ROC AUC and AP.</summary>
@@ -33,7 +33,7 @@ public static class TrainingCharts
                 Chart.Line<int, double, string>(epochs, history.Select(r => r.Validation.Metrics[name]), Name: name)))
             .WithXAxisStyle<int, int, string>(TitleText: "epoch")
             .WithYAxisStyle<double, double, string>(TitleText: "value")
-            .WithTitle(title);
+            .WithTitle(title).FullWidth().LegendBelow().WholeNumberXTicks(epochs[0], epochs.Length);
     }
 
     /// <summary>Each named training term per epoch (task and distillation terms, unweighted), on a log axis.</summary>
@@ -44,6 +44,6 @@ public static class TrainingCharts
                 Chart.Line<int, double, string>(epochs, history.Select(r => r.TrainTerms[name]), Name: name)))
             .WithXAxisStyle<int, int, string>(TitleText: "epoch")
             .WithYAxisStyle<double, double, string>(TitleText: "mean term value")
-            .WithTitle(title);
+            .WithTitle(title).FullWidth().LegendBelow().WholeNumberXTicks(epochs[0], epochs.Length);
     }
 }

@@ -8,13 +8,17 @@ namespace Distill.Training;
 /// <param name="Count">Number of runs.</param>
 public readonly record struct MeanStd(double Mean, double StandardDeviation, int Count)
 {
+    /// <summary>The runs' values summarised (empty when the summary was built from its statistics alone), so that a
+    /// chart can show every seed next to the mean: a bimodal result has a large deviation and no run near its mean.</summary>
+    public IReadOnlyList<double> Values { get; init; } = [];
+
     /// <summary>Summarises values.</summary>
     public static MeanStd Of(IReadOnlyCollection<double> values)
     {
         if (values.Count == 0) throw new ArgumentException("Cannot summarise zero runs.", nameof(values));
         double mean = values.Average();
         double variance = values.Count > 1 ? values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1) : 0;
-        return new MeanStd(mean, Math.Sqrt(variance), values.Count);
+        return new MeanStd(mean, Math.Sqrt(variance), values.Count) { Values = values.ToArray() };
     }
 
     /// <inheritdoc />

@@ -39,6 +39,20 @@ public sealed class AttentionChartsTests
     }
 
     [Fact]
+    public void AxesAndTheColourBarAreTitled()
+    {
+        var loss = new AttentionTransferLoss([LayerPair.Last]);
+        var chart = AttentionCharts.TeacherVersusStudent(loss, zeros(3, 8) + 1, zeros(3, 4) + 1);
+        var layout = Figure(chart).GetProperty("layout");
+        string XTitle(string axis) => layout.GetProperty(axis).GetProperty("title").GetProperty("text").GetString()!;
+        Assert.Equal("unit (the wider map pooled to 4)", XTitle("xaxis"));
+        Assert.Equal("unit (the wider map pooled to 4)", XTitle("xaxis2"));
+        Assert.Equal("example", XTitle("yaxis"));
+        Assert.All(Traces(chart), t => Assert.Equal("attention Q / ‖Q‖₂",
+            t.GetProperty("colorbar").GetProperty("title").GetProperty("text").GetString()));
+    }
+
+    [Fact]
     public void MismatchedRowsAreRejected()
     {
         var loss = new AttentionTransferLoss([LayerPair.Last]);

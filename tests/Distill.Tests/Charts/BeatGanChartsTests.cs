@@ -49,6 +49,21 @@ public class BeatGanChartsTests
     }
 
     [Fact]
+    public void TheThresholdIsDrawnWhereItIs()
+    {
+        double[] scores = [0.1, 0.9, 0.2, 0.8, 0.7];
+        int[] labels = [0, 1, 0, 1, 1];
+        var layout = ChartJson.Figure(BeatGanCharts.ScoreHistogram(scores, labels, threshold: (0.45, "best-F1 threshold"))).GetProperty("layout");
+        var line = Assert.Single(layout.GetProperty("shapes").EnumerateArray());
+        Assert.Equal(0.45, line.GetProperty("x0").GetDouble());
+        Assert.Equal(0.45, line.GetProperty("x1").GetDouble());
+        Assert.Equal("paper", line.GetProperty("yref").GetString());
+        Assert.Equal("best-F1 threshold: 0.45", Assert.Single(layout.GetProperty("annotations").EnumerateArray()).GetProperty("text").GetString());
+        Assert.False(ChartJson.Figure(BeatGanCharts.ScoreHistogram(scores, labels)).GetProperty("layout").TryGetProperty("shapes", out _));
+        Assert.Throws<ArgumentException>(() => BeatGanCharts.ScoreHistogram(scores, labels, threshold: (double.NaN, "t")));
+    }
+
+    [Fact]
     public void BadBeatInputsAreRefused()
     {
         using var scope = NewDisposeScope();

@@ -27,6 +27,24 @@ public sealed class SoftmaxChartsTests
     }
 
     [Fact]
+    public void TheLogAxisIsTickedAtPowersOfTwoAndMarksTemperaturesOneAndFour()
+    {
+        var layout = Figure(SoftmaxCharts.TemperatureCurves([9.0, 5.0], [0.5, 1, 1.5, 3, 4, 24, 64])).GetProperty("layout");
+        var axis = layout.GetProperty("xaxis");
+        Assert.Equal("log", axis.GetProperty("type").GetString());
+        Assert.Equal([0.5, 1, 2, 4, 8, 16, 32, 64], Doubles(axis.GetProperty("tickvals")));
+        Assert.Equal(["0.5", "1", "2", "4", "8", "16", "32", "64"], Strings(axis.GetProperty("ticktext")));
+        // On a log axis plotly.js reads shapes in data values and annotations in log10 of the value.
+        Assert.Equal([1.0, 4.0], layout.GetProperty("shapes").EnumerateArray().Select(s => s.GetProperty("x0").GetDouble()));
+        var labels = layout.GetProperty("annotations").EnumerateArray().ToList();
+        Assert.Equal(["T = 1", "T = 4"], labels.Select(a => a.GetProperty("text").GetString()));
+        Assert.Equal([0.0, Math.Log10(4)], labels.Select(a => a.GetProperty("x").GetDouble()));
+        // Marks outside the drawn temperatures are left out.
+        var narrow = Figure(SoftmaxCharts.TemperatureCurves([9.0, 5.0], [2.0, 3.0, 8.0], marked: [1.0, 4.0])).GetProperty("layout");
+        Assert.Equal(["T = 4"], narrow.GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString()));
+    }
+
+    [Fact]
     public void SoftmaxSurvivesLogitsThatOverflowExp()
     {
         double[] p = SoftmaxCharts.Softmax([1000.0, 999.0], 1.0);

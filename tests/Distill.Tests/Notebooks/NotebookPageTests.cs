@@ -29,7 +29,7 @@ public class NotebookPageTests(ChromiumFixture chromium, ITestOutputHelper outpu
 
         await using var page = await chromium.Browser.OpenAsync(new Uri(html).AbsoluteUri, PageInspection.ReadyExpression, PageTimeout);
         var inspection = await PageInspection.Of(page);
-        Report(notebook, "exported page", inspection);
+        Report(notebook, ExportedPage, inspection);
         await Screenshots(page, notebook, inspection);
 
         Assert.Equal(ChartOutputs(run.Ipynb), inspection.Charts.Count);
@@ -78,7 +78,7 @@ public class NotebookPageTests(ChromiumFixture chromium, ITestOutputHelper outpu
 
         string without = Path.Combine(folder, "chart-without-plotly.html");
         File.WriteAllText(without, Page(PlotlyHtml.Chart(chart) + "<script>throw new Error('script made to throw');</script>"));
-        await using (var page = await chromium.Browser.OpenAsync(new Uri(without).AbsoluteUri, PageInspection.ReadyExpression, TimeSpan.FromSeconds(5)))
+        await using (var page = await chromium.Browser.OpenAsync(new Uri(without).AbsoluteUri, PageInspection.ReadyExpression, TimeSpan.FromSeconds(3)))
         {
             var inspection = await PageInspection.Of(page);
             Assert.Equal(0, Assert.Single(inspection.Charts).Traces);
@@ -117,8 +117,10 @@ public class NotebookPageTests(ChromiumFixture chromium, ITestOutputHelper outpu
 
     private void Report(string notebook, string kind, PageInspection inspection) =>
         output.WriteLine($"{notebook} ({kind}): {inspection.Charts.Count} charts drawn with " +
-                         $"[{string.Join(", ", inspection.Charts.Select(c => c.Traces))}] trace groups; {inspection.Tables} tables; " +
-                         $"{inspection.TypesetFormulas}/{inspection.Formulas} formulas typeset");
+                         $"[{string.Join(", ", inspection.Charts.Select(c => c.Traces))}] trace groups" +
+                         (kind == ExportedPage ? $"; {inspection.Tables} tables; {inspection.TypesetFormulas}/{inspection.Formulas} formulas typeset" : ""));
+
+    private const string ExportedPage = "exported page";
 
     private static string Nbconvert(string ipynb)
     {
@@ -144,7 +146,14 @@ public class NotebookPageTests(ChromiumFixture chromium, ITestOutputHelper outpu
         string name = Path.GetFileNameWithoutExtension(notebook);
         await page.ScreenshotAsync(Path.Combine(folder, $"{name}-top.png"), 0, 0, 1200, 1400);
         foreach (var chart in inspection.Charts)
+        {
+            // Where the chart is now: the page may have moved since it was inspected (fonts, screenshots resize the view).
+            var box = (await page.EvaluateAsync(
+                $"(() => {{ const c = document.querySelectorAll('div.distill-chart')[{chart.Index - 1}]; " +
+                "const r = c.getBoundingClientRect(); return [r.left + scrollX, r.top + scrollY, r.width, r.height]; })()"))
+                .AsArray().Select(v => v!.GetValue<double>()).ToArray();
             await page.ScreenshotAsync(Path.Combine(folder, $"{name}-chart-{chart.Index:D2}.png"),
-                                       chart.Box[0], chart.Box[1], Math.Max(1, chart.Box[2]), Math.Max(1, chart.Box[3]));
+                                       box[0], box[1], Math.Max(1, box[2]), Math.Max(1, box[3]));
+        }
     }
 }

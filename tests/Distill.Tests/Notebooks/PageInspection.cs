@@ -25,13 +25,11 @@ public sealed record PageInspection(IReadOnlyList<ChartInspection> Charts, int T
     private const string Expression = """
         (() => {
           const charts = Array.from(document.querySelectorAll('div.distill-chart'));
-          const box = e => { const r = e.getBoundingClientRect(); return [r.left + scrollX, r.top + scrollY, r.width, r.height]; };
           return {
             charts: charts.map(c => ({
               traces: c.querySelectorAll('svg.main-svg g.trace, svg.main-svg g.hm, svg.main-svg g.contour, svg.main-svg g.im').length,
               title: (c.querySelector('.gtitle') || { textContent: '' }).textContent,
-              text: c.querySelector('svg') ? '' : c.textContent.slice(0, 200),
-              box: box(c) })),
+              text: c.querySelector('svg') ? '' : c.textContent.slice(0, 200) })),
             tables: document.querySelectorAll('.output table').length,
             pipeText: Array.from(document.querySelectorAll('.output.text pre'))
               .filter(p => /^\s*\|.*\|\s*$/m.test(p.textContent)).length,
@@ -50,8 +48,7 @@ public sealed record PageInspection(IReadOnlyList<ChartInspection> Charts, int T
     {
         var node = await page.EvaluateAsync(Expression);
         var charts = node["charts"]!.AsArray().Select((c, i) => new ChartInspection(
-            i + 1, c!["traces"]!.GetValue<int>(), c["title"]!.GetValue<string>(), c["text"]!.GetValue<string>(),
-            c["box"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray())).ToArray();
+            i + 1, c!["traces"]!.GetValue<int>(), c["title"]!.GetValue<string>(), c["text"]!.GetValue<string>())).ToArray();
         return new PageInspection(charts, Int(node, "tables"), Int(node, "pipeText"), Int(node, "truncated"), Int(node, "trees"),
                                   Int(node, "formulas"),
                                   Int(node, "typeset"), Int(node, "formulaErrors"), node["amd"]!.GetValue<bool>());
@@ -65,5 +62,4 @@ public sealed record PageInspection(IReadOnlyList<ChartInspection> Charts, int T
 /// <param name="Traces">Trace groups plotly.js drew into its SVG (0: not drawn).</param>
 /// <param name="Title">The chart's title as drawn.</param>
 /// <param name="Text">The container's text when no SVG was drawn (e.g. the note that plotly.js is missing).</param>
-/// <param name="Box">Position and size on the page: x, y, width, height in CSS pixels.</param>
-public sealed record ChartInspection(int Index, int Traces, string Title, string Text, IReadOnlyList<double> Box);
+public sealed record ChartInspection(int Index, int Traces, string Title, string Text);
