@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Distill.Cli;
 
-/// <summary><c>distill data mitbih [--download] [--export-fold K --out DIR]</c>: checks the cached files, says which MIT-BIH data the
+/// <summary><c>distill data mitbih [--download] [--export-fold K --out DIR [--max-train-beats N]]</c>: checks the cached files, says which MIT-BIH data the
 /// library will use, fetches the full database, and writes a BeatGAN fold as NumPy files.</summary>
 public static class DataCommand
 {
@@ -44,13 +44,16 @@ public static class DataCommand
         {
             if (r.GetValueOrDefault<int?>() is int k && k is < 0 or > 4) r.AddError($"--export-fold takes a fold number 0-4, got {k}.");
         });
+        var maxTrain = CliOptions.OptionalInteger("--max-train-beats",
+            "With --export-fold: write at most N training beats, the very subset 'reproduce beatgan --max-train-beats N' trains on " +
+            "(validation and test beats are never subsampled). Default: all.", 1);
         var output = new Option<DirectoryInfo?>("--out") { Description = "With --export-fold: the folder receiving the files (created if needed)." };
         var mitbihOptions = new MitBihOptions();
         var mitbih = new Command("mitbih", "Check the cached MIT-BIH files against PhysioNet's SHA-256 sums and show which data is used " +
                                            "(full database or the embedded record 100); with --download, fetch what is missing or damaged; " +
                                            "with --export-fold, write a fold's beats as NumPy files.")
         {
-            download, cache, baseUrl, exportFold, output,
+            download, cache, baseUrl, exportFold, output, maxTrain,
         };
         mitbihOptions.AddTo(mitbih);
         mitbih.Validators.Add(r =>
@@ -58,7 +61,7 @@ public static class DataCommand
             bool exporting = r.GetValue(exportFold) is not null;
             if (exporting && r.GetValue(output) is null) r.AddError("--export-fold needs --out DIR, the folder to write the fold to.");
             if (!exporting)
-                foreach (var option in new Option[] { output, mitbihOptions.Records, mitbihOptions.Segmentation })
+                foreach (var option in new Option[] { output, maxTrain, mitbihOptions.Records, mitbihOptions.Segmentation })
                     if (r.GetResult(option) is { Implicit: false }) r.AddError($"{option.Name} applies to --export-fold only.");
         });
         mitbih.SetAction(parse => Failures.Guard(terminal, () =>
@@ -75,7 +78,7 @@ public static class DataCommand
             {
                 string target = OutputFolder.Probe(parse.GetValue(output)!.FullName, "--out");
                 Export(console, mitbihOptions.Source(parse, parse.GetValue(cache)!), mitbihOptions.SegmentationOptions(parse),
-                    parse.GetValue(mitbihOptions.Segmentation)!, fold, new DirectoryInfo(target));
+                    parse.GetValue(mitbihOptions.Segmentation)!, fold, parse.GetValue(maxTrain), new DirectoryInfo(target));
                 return ExitCode.Success;
             }
             var checks = MitBihChecksums.Verify(folder);
@@ -92,7 +95,7 @@ public static class DataCommand
         return new Command("data", "Data sets the experiments use.") { mitbih };
     }
 
-    private static void Export(IAnsiConsole console, MitBihSource source, BeatSegmentationOptions segmentation, string protocol, int fold, DirectoryInfo output)
+    private static void Export(IAnsiConsole console, MitBihSource source, BeatSegmentationOptions segmentation, string protocol, int fold, int? maxTrainBeats, DirectoryInfo output)
     {
         console.WriteLine($"{source.Description} Segmentation: {protocol}.");
         var beats = source.Segment(segmentation, new SegmentationProgress(console)).Beats;
@@ -100,7 +103,7 @@ public static class DataCommand
         BeatGanSplit split;
         try { split = BeatGanFolds.Split(beats, fold, folds); }
         catch (ArgumentException error) { throw new InvalidDataException(error.Message, error); }
-        var report = BeatGanFoldExport.Write(split, output.FullName, $"{source.Description} Segmentation: {protocol}.", segmentation, folds);
+        var report = BeatGanFoldExport.Write(split, output.FullName, $"{source.Description} Segmentation: {protocol}.", segmentation, folds, maxTrainBeats);
         foreach (var (name, counts) in report.Counts)
             console.WriteLine($"{name,-10} {counts.Values.Sum(),6} beats: {string.Join(" ", counts.Select(c => $"{c.Key} {c.Value}"))}");
         console.WriteLine($"fold {fold} written to {report.Folder} ({report.Files.Count} files, fold.json last)");

@@ -15,7 +15,7 @@ public sealed record BeatGanFoldExportReport(string Folder, IReadOnlyList<string
 /// min-max scaled to [-1, 1]; BeatGAN's nc = 1 model reads lead 0, MLII), <c>S_y.npy</c> int64 [n] (0 normal, 1 abnormal),
 /// <c>S_class.npy</c> uint8 [n] (AAMI class: 0 N, 1 S, 2 V, 3 F, 4 Q), <c>S_record.npy</c> int32 [n] (index into
 /// <c>records</c> of fold.json) and <c>S_sample.npy</c> int64 [n] (the annotated R-peak sample). Beats keep the order of
-/// the split (training beats shuffled by the fold seed). <c>fold.json</c>, written last, describes the export: fold,
+/// the split (training beats shuffled by the fold seed, optionally limited to the first N). <c>fold.json</c>, written last, describes the export: fold,
 /// fold options, segmentation options, source, class names, record names and counts; its presence means the export is
 /// complete. Each file is written under a temporary name and renamed, so an interrupted export leaves no half file.
 /// </remarks>
@@ -30,9 +30,15 @@ public static class BeatGanFoldExport
     /// <param name="source">Where the beats come from, in words (e.g. <see cref="MitBihSource.Description"/>).</param>
     /// <param name="segmentation">The options the beats were segmented with, recorded in fold.json.</param>
     /// <param name="folds">The fold options of <paramref name="split"/>, recorded in fold.json.</param>
-    public static BeatGanFoldExportReport Write(BeatGanSplit split, string folder, string source, BeatSegmentationOptions segmentation, BeatGanFoldOptions folds)
+    /// <param name="maxTrainBeats">Write at most this many training beats, the subset <see cref="BeatGanSplit.LimitTraining"/>
+    /// picks (the one <c>reproduce beatgan --max-train-beats</c> trains on); null writes them all. Recorded in fold.json
+    /// with the number of training beats available.</param>
+    public static BeatGanFoldExportReport Write(BeatGanSplit split, string folder, string source, BeatSegmentationOptions segmentation, BeatGanFoldOptions folds,
+                                                int? maxTrainBeats = null)
     {
         ArgumentNullException.ThrowIfNull(split);
+        int available = split.Train.Count;
+        split = split.LimitTraining(maxTrainBeats);
         var parts = new[] { split.Train, split.Validation, split.Test };
         var all = parts.SelectMany(p => p).ToList();
         if (all.Count == 0) throw new ArgumentException("The fold holds no beats; segment some records first.", nameof(split));
@@ -65,6 +71,8 @@ public static class BeatGanFoldExport
             folds = folds.Folds,
             validation_fraction = folds.ValidationFraction,
             fold_seed = folds.Seed,
+            max_train_beats = maxTrainBeats,
+            train_available = available,
             source,
             segmentation = new
             {

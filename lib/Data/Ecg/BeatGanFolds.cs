@@ -11,7 +11,20 @@ public sealed record BeatGanFoldOptions(int Folds = 5, double ValidationFraction
 /// <param name="Train">Normal (AAMI N) beats only.</param>
 /// <param name="Validation">10% of the training N beats and 10% of each abnormal class.</param>
 /// <param name="Test">The held-out fifth of N beats and the remaining abnormal beats.</param>
-public sealed record BeatGanSplit(int Fold, IReadOnlyList<EcgBeat> Train, IReadOnlyList<EcgBeat> Validation, IReadOnlyList<EcgBeat> Test);
+public sealed record BeatGanSplit(int Fold, IReadOnlyList<EcgBeat> Train, IReadOnlyList<EcgBeat> Validation, IReadOnlyList<EcgBeat> Test)
+{
+    /// <summary>This split with at most <paramref name="maxTrainBeats"/> training beats: the first ones, which are a random
+    /// subset because <see cref="BeatGanFolds.Split"/> shuffles the training beats; validation and test beats are never
+    /// subsampled, so metrics stay comparable. Null keeps every training beat (the paper's protocol). Both
+    /// <c>reproduce beatgan --max-train-beats</c> and the fold export take the subset here, so they hold the same beats.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTrainBeats"/> is below 1.</exception>
+    public BeatGanSplit LimitTraining(int? maxTrainBeats)
+    {
+        if (maxTrainBeats is < 1)
+            throw new ArgumentOutOfRangeException(nameof(maxTrainBeats), maxTrainBeats, "Train on at least one beat (or pass null for all of them).");
+        return maxTrainBeats is int cap && cap < Train.Count ? this with { Train = Train.Take(cap).ToArray() } : this;
+    }
+}
 
 /// <summary>BeatGAN's train/validation/test folds over segmented MIT-BIH beats.</summary>
 /// <remarks>

@@ -42,16 +42,14 @@ public sealed record BeatGanKdData(Tensor Train, Tensor Validation, int[] Valida
     /// <param name="fold">Which fifth of the normal beats is tested (0 … folds − 1).</param>
     /// <param name="source">Where the beats come from, for <see cref="Description"/>.</param>
     /// <param name="folds">Fold options (the paper's 5 folds and 10% validation by default).</param>
-    /// <param name="maxTrainBeats">Train on at most this many normal beats (the fold's training beats are already
-    /// shuffled, so these are a random subset); null trains on all of them, as the paper does. Validation and test beats
-    /// are never subsampled, so the reported metrics stay comparable.</param>
+    /// <param name="maxTrainBeats">Train on at most this many normal beats (<see cref="BeatGanSplit.LimitTraining"/>: a
+    /// random subset, the same one the fold export writes); null trains on all of them, as the paper does. Validation
+    /// and test beats are never subsampled, so the reported metrics stay comparable.</param>
     public static BeatGanKdData FromBeats(IReadOnlyList<EcgBeat> beats, int fold, string source, BeatGanFoldOptions? folds = null, int? maxTrainBeats = null)
     {
         ArgumentNullException.ThrowIfNull(beats);
-        if (maxTrainBeats is < 1)
-            throw new ArgumentOutOfRangeException(nameof(maxTrainBeats), maxTrainBeats, "Train on at least one beat (or pass null for all of them).");
         var split = BeatGanFolds.Split(beats, fold, folds);
-        var train = maxTrainBeats is int cap ? split.Train.Take(cap).ToArray() : split.Train;
+        var train = split.LimitTraining(maxTrainBeats).Train;
         if (split.Validation.All(b => !b.Class.IsAbnormal()) || split.Test.All(b => !b.Class.IsAbnormal()))
             throw new ArgumentException(
                 $"Fold {fold} of these beats has no abnormal validation or test beat, so AUC is undefined; use records with S, V, F or Q beats.", nameof(beats));

@@ -82,10 +82,27 @@ public class DataCommandTests
         Assert.Contains("\"fold\": 2", File.ReadAllText(folder.File("fold.json")));
     }
 
+    [Fact]
+    public void ExportFoldWithMaxTrainBeatsWritesTheFirstTrainingBeatsOfTheFullExport()
+    {
+        using var all = new TempFolder();
+        using var capped = new TempFolder();
+        Assert.Equal(0, Run("data", "mitbih", "--records", "100", "--export-fold", "0", "--out", all.Path).Code);
+        var (code, output) = Run("data", "mitbih", "--records", "100", "--export-fold", "0", "--max-train-beats", "64", "--out", capped.Path);
+        Assert.True(code == 0, output);
+        var full = Distill.Data.Npy.NpyReader.Read(all.File("train_x.npy"));
+        var part = Distill.Data.Npy.NpyReader.Read(capped.File("train_x.npy"));
+        Assert.Equal([64, 2, 320], part.Shape);
+        Assert.Equal(full.Data.Take(64 * 640), part.Data);
+        Assert.Equal(File.ReadAllBytes(all.File("test_x.npy")), File.ReadAllBytes(capped.File("test_x.npy")));
+    }
+
     [Theory]
     [InlineData(new[] { "--export-fold", "0" }, "--export-fold needs --out")]
     [InlineData(new[] { "--export-fold", "5", "--out", "x" }, "fold number 0-4")]
     [InlineData(new[] { "--records", "100" }, "--records applies to --export-fold only")]
+    [InlineData(new[] { "--max-train-beats", "64" }, "--max-train-beats applies to --export-fold only")]
+    [InlineData(new[] { "--export-fold", "0", "--out", "x", "--max-train-beats", "0" }, "--max-train-beats")]
     [InlineData(new[] { "--export-fold", "0", "--out", "x", "--segmentation", "mine" }, "--segmentation must be 'authors' or 'annotations'")]
     public void ExportOptionsAreChecked(string[] arguments, string message)
     {

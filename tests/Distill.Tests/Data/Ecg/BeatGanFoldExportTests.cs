@@ -57,6 +57,29 @@ public class BeatGanFoldExportTests
     }
 
     [Fact]
+    public void ExportWithMaxTrainBeatsHoldsTheSubsetReproduceTrainsOn()
+    {
+        var beats = Record100.Value;
+        var data = BeatGanKdData.FromBeats(beats, 0, "record 100.", maxTrainBeats: 100);
+        var split = BeatGanFolds.Split(beats, 0);
+        using var folder = new TempFolder();
+        var report = BeatGanFoldExport.Write(split, folder.Path, "record 100", BeatSegmentationOptions.BeatGanAuthors, new BeatGanFoldOptions(), maxTrainBeats: 100);
+
+        var x = NpyReader.Read(folder.File("train_x.npy"));
+        Assert.Equal([100, 2, 320], x.Shape);
+        var lead0 = Enumerable.Range(0, x.Shape[0]).SelectMany(b => x.Data.Skip(b * 640).Take(320)).Select(v => (float)v);
+        Assert.Equal(data.Train.data<float>().ToArray(), lead0);
+        Assert.Equal(split.Train.Take(100).Select(b => b.RPeak), ToArray<long>(folder.File("train_sample.npy")));
+        Assert.Equal(100, report.Counts["train"].Values.Sum());
+        Assert.Equal(split.Validation.Count, NpyReader.Read(folder.File("validation_x.npy")).Shape[0]);
+        Assert.Equal(split.Test.Count, NpyReader.Read(folder.File("test_x.npy")).Shape[0]);
+        var json = JsonDocument.Parse(File.ReadAllText(folder.File("fold.json"))).RootElement;
+        Assert.Equal(100, json.GetProperty("max_train_beats").GetInt32());
+        Assert.Equal(split.Train.Count, json.GetProperty("train_available").GetInt32());
+        Assert.Throws<ArgumentOutOfRangeException>(() => split.LimitTraining(0));
+    }
+
+    [Fact]
     public void AnEmptyFoldIsRefused()
     {
         using var folder = new TempFolder();

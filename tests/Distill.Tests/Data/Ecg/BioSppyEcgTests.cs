@@ -203,6 +203,19 @@ public class BioSppyEcgTests
     }
 
     [Fact]
+    public void CorrectionSearchesTheHalfOpenWindowAndStopsAtTheEnd()
+    {
+        var signal = new double[100];
+        signal[10] = 5;  // r = 20, tolerance 10: [10, 30) holds sample 10
+        signal[50] = 5;  // r = 40: [30, 50) excludes sample 50, so the first maximum, sample 30 (a plateau of zeros), wins
+        signal[85] = 3;
+        signal[86] = 3;  // r = 80: two equal maxima, the first is taken
+        // r = 5 starts before the signal (skipped); r = 95 ends after it and stops the correction, so r = 97 is dropped too.
+        Assert.Equal([10, 30, 85], RPeakCorrection.Correct(signal, [5, 20, 40, 80, 95, 97], 10));
+        Assert.Equal([85], RPeakCorrection.Correct(signal, [84, 86], 10)); // both move to 85: merged
+    }
+
+    [Fact]
     public void NearestPeakIsFoundOnEitherSide()
     {
         int[] peaks = [100, 200, 400];

@@ -50,5 +50,9 @@ public class MitBihAuthorsProtocolTests(ITestOutputHelper output)
         Assert.Equal(8_025, split.Validation.Count);
         var test = split.Test.GroupBy(b => b.Class).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal([17_343, 2_723, 6_307, 721, 13], Enum.GetValues<AamiClass>().Select(c => test[c]));
+
+        // Every annotated beat instead (counted independently with tools/reference/ecg_reference.py's WFDB readers).
+        var annotated = BeatGanFolds.Split(source.Segment(BeatSegmentationOptions.AnnotationsOnly).Beats, 0);
+        Assert.Equal((64_682, 8_274, 17_967), (annotated.Train.Count, annotated.Validation.Count, annotated.Test.Count(b => b.Class == AamiClass.N)));
     }
 }
