@@ -58,19 +58,25 @@ table(["seed", "steps", "train beats", "AUC", "AP", "F1 best", "F1 val", "spec. 
        [f"{number(t[m]):.4f}" for m in ("auc", "ap", "f1_best", "f1_at_val_threshold", "specificity_N", "recall_S", "recall_V", "recall_F")] +
        [f"{number(t['wall_seconds']):.0f}", t["commit"]] for t in teachers])
 
-students = {}
-for s in rows("students*/beatgan-runs.csv"):
-    if s["method"] != "teacher":
-        students.setdefault((s["method"], s["seed"]), s)  # the plain student appears in every student invocation
-if students:
-    print("Students (mean ± std over seeds):\n")
-    methods = list(dict.fromkeys(m for m, _ in students))
+def mean_std(values):
+    return f"{statistics.mean(values):.4f} ± {statistics.stdev(values) if len(values) > 1 else 0:.4f}"
+
+
+# Each student invocation trains its own plain student, with the same seeds, beside its distilled ones: a term is
+# compared with the plain student of the same invocation, seed by seed (paired), never with another invocation's.
+for folder in sorted(glob.glob(os.path.join(HERE, "students*"))):
+    runs = [r for r in rows(os.path.join(os.path.basename(folder), "beatgan-runs.csv")) if r["method"] != "teacher"]
+    if not runs:
+        continue
+    plain = {r["seed"]: number(r["auc"]) for r in runs if r["method"] == "student"}
+    commits = sorted({r["commit"][:7] for r in runs})
+    print(f"Students of `{os.path.basename(folder)}` (commit {', '.join(commits)}; mean ± std over seeds; "
+          "ΔAUC: minus the plain student of the same seed in this invocation):\n")
     lines = []
-    for m in methods:
-        runs = [r for (k, _), r in students.items() if k == m]
-        cells = []
-        for metric in ("auc", "ap", "f1_best", "f1_at_val_threshold"):
-            v = [number(r[metric]) for r in runs]
-            cells.append(f"{statistics.mean(v):.4f} ± {statistics.stdev(v) if len(v) > 1 else 0:.4f}")
-        lines.append([m, str(len(runs)), runs[0]["terms"] or "-", f"{int(runs[0]['steps']):,}"] + cells)
-    table(["method", "seeds", "terms", "steps", "AUC", "AP", "F1 best", "F1 val"], lines)
+    for m in dict.fromkeys(r["method"] for r in runs):
+        group = [r for r in runs if r["method"] == m]
+        cells = [mean_std([number(r[metric]) for r in group]) for metric in ("auc", "ap", "f1_best", "f1_at_val_threshold")]
+        deltas = [number(r["auc"]) - plain[r["seed"]] for r in group if r["seed"] in plain]
+        paired = "-" if m == "student" else f"{mean_std(deltas)} (higher on {sum(d > 0 for d in deltas)} of {len(deltas)})"
+        lines.append([m, str(len(group)), group[0]["terms"] or "-", f"{int(group[0]['steps']):,}"] + cells + [paired])
+    table(["method", "seeds", "terms", "steps", "AUC", "AP", "F1 best", "F1 val", "ΔAUC"], lines)
