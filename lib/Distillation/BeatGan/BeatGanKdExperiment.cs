@@ -130,9 +130,9 @@ public static class BeatGanKdExperiment
                     clock.Restart();
                     string model = (recipe?.Name ?? "student").Replace(" ", "");
                     string name = config.TeacherSeed is null ? model : $"{model}-teacher{teacherSeed}";
+                    var lines = Progress(log, fold, seed, recipe?.Name ?? "student", config.StudentEpochs, Batches(config, data));
                     using var student = TrainStudent(config, data, seed, teacherPair.Value.Generator, teacherPair.Value.Discriminator, recipe,
-                        Checkpoint(checkpointFolder, fold, seed, name, config.StudentEpochs, data, settings, log), cancellation,
-                        Progress(log, fold, seed, recipe?.Name ?? "student", config.StudentEpochs, Batches(config, data)));
+                        Checkpoint(checkpointFolder, fold, seed, name, config.StudentEpochs, data, settings, log), cancellation, lines, lines);
                     Add(runs, new BeatGanKdRun(recipe?.Name ?? "student", seed, fold, BeatGanKdEvaluation.Measure(student, data),
                         clock.Elapsed.TotalSeconds, (long)config.StudentEpochs * Batches(config, data), teacherSeed, []), log);
                 }
@@ -204,9 +204,10 @@ public static class BeatGanKdExperiment
     /// <param name="checkpoint">Where to write and resume the student's checkpoint; none when null.</param>
     /// <param name="cancellation">Stops training between steps (<see cref="OperationCanceledException"/>).</param>
     /// <param name="progress">Receives each student epoch.</param>
+    /// <param name="steps">Receives each student step (progress within an epoch).</param>
     public static BeatGanGenerator TrainStudent(BeatGanKdConfig config, BeatGanKdData data, int seed, BeatGanGenerator teacher,
         BeatGanDiscriminator teacherDiscriminator, BeatGanKdStudent? recipe, CheckpointOptions? checkpoint = null,
-        CancellationToken cancellation = default, IProgress<BeatGanStudentEpoch>? progress = null)
+        CancellationToken cancellation = default, IProgress<BeatGanStudentEpoch>? progress = null, IProgress<BeatGanProgress>? steps = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -220,7 +221,7 @@ public static class BeatGanKdExperiment
         var options = new BeatGanStudentOptions(
             new BeatGanTrainingOptions(Epochs: config.StudentEpochs, BatchSize: config.BatchSize, LearningRate: config.LearningRate, Seed: seed),
             AcceptGradientFreeTerms: terms.Any(t => t.Loss is ConstantScoreKdLoss));
-        new BeatGanStudentTrainer(student, studentD, teacher, terms, options, checkpoint).Fit(data.Train, progress, cancellation);
+        new BeatGanStudentTrainer(student, studentD, teacher, terms, options, checkpoint).Fit(data.Train, progress, cancellation, steps);
         foreach (var module in terms.Select(t => t.Loss).OfType<TorchSharp.torch.nn.Module>()) module.Dispose();
         return student;
     }

@@ -143,10 +143,13 @@ public sealed class BeatGanStudentTrainer
     /// <param name="trainBeats">Normal beats [N, nc, L], N ≥ batch size; an incomplete last batch is dropped.</param>
     /// <param name="progress">Receives each epoch's summary as it completes.</param>
     /// <param name="cancellationToken">Stops training between steps (the last completed epoch's checkpoint is kept).</param>
+    /// <param name="steps">Receives every step's losses with its epoch and batch counts (for progress lines with a rate and
+    /// an ETA during an epoch); <see cref="BeatGanProgress.CompletedEpoch"/> is null, as a student has no validation.</param>
     /// <remarks>With a checkpoint to resume from, the epochs it holds are not trained again nor reported to <paramref name="progress"/>;
     /// a checkpoint of all epochs only restores the networks and the terms.</remarks>
     /// <exception cref="CorruptCheckpointException">The checkpoint is unreadable, from other settings or does not fit the networks or terms.</exception>
-    public IReadOnlyList<BeatGanStudentEpoch> Fit(Tensor trainBeats, IProgress<BeatGanStudentEpoch>? progress = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<BeatGanStudentEpoch> Fit(Tensor trainBeats, IProgress<BeatGanStudentEpoch>? progress = null, CancellationToken cancellationToken = default,
+                                                  IProgress<BeatGanProgress>? steps = null)
     {
         var o = student.Options;
         if (trainBeats.dim() != 3 || trainBeats.shape[1] != o.Channels || trainBeats.shape[2] != o.SignalLength)
@@ -188,6 +191,7 @@ public sealed class BeatGanStudentTrainer
                 sumRec += step.Losses.Reconstruction;
                 if (step.Losses.DiscriminatorReinitialised) reinits++;
                 foreach (var (name, value) in step.Terms) sums[name] = sums.GetValueOrDefault(name) + value;
+                steps?.Report(new BeatGanProgress(epoch, options.Epochs, b + 1, batches, step.Losses, null));
             }
             var summary = new BeatGanStudentEpoch(epoch, sumD / batches, sumRec / batches,
                 sums.ToDictionary(kv => kv.Key, kv => kv.Value / batches), reinits);

@@ -27,6 +27,10 @@ public sealed class ReproduceCommandTests : IDisposable
         Assert.Contains("| teacher | 1 |", output);
         Assert.Contains("| student + const-kd | 1 |", output);
         Assert.Contains("| student + crd | 1 |", output);
+        // Every model's epoch line has a measured rate: students report their steps too, not only their epochs.
+        string[] epochLines = output.Split('\n').Where(l => l.Contains(": epoch 1/1 done in ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(8, epochLines.Count(l => l.Contains(" student", StringComparison.Ordinal)));
+        Assert.All(epochLines, l => Assert.DoesNotContain("? steps/s", l));
         string[] csv = File.ReadAllLines(Path.Combine(folder, "beatgan-runs.csv"));
         Assert.Equal("data,fold,method,terms,seed,teacher_seed,sizes,epochs,steps,batch_size,learning_rate,train_beats,validation," +
                      "auc,ap,f1_best,f1_at_val_threshold,val_threshold,specificity_N,recall_S,recall_V,recall_F,recall_Q,commit,machine,wall_seconds", csv[0]);

@@ -36,6 +36,33 @@ public class BeatGanStudentTrainerTests
     }
 
     [Fact]
+    public void EveryStepIsReportedWithItsCountsAndTheLossesTheEpochMeansAreMadeOf()
+    {
+        using var scope = NewDisposeScope();
+        Reproducibility.Seed(6);
+        var teacher = new BeatGanGenerator(BeatGanKdTermsTests.TeacherSizes);
+        var student = new BeatGanGenerator(BeatGanKdTermsTests.StudentSizes);
+        var terms = new[] { new DistillationTerm(BeatGanKdTerms.Create(BeatGanKdTerm.Reconstruction, BeatGanKdTermsTests.StudentSizes,
+            BeatGanKdTermsTests.TeacherSizes, new BeatGanDiscriminator(BeatGanKdTermsTests.TeacherSizes), trainBeats: 24), 1.0) };
+        var trainer = new BeatGanStudentTrainer(student, new BeatGanDiscriminator(BeatGanKdTermsTests.StudentSizes), teacher, terms,
+            new BeatGanStudentOptions(new BeatGanTrainingOptions(Epochs: 2, BatchSize: 8, LearningRate: 1e-3)));
+        var steps = new List<BeatGanProgress>();
+
+        var history = trainer.Fit(SyntheticBeats.Normal(24, 8), steps: new Recorder<BeatGanProgress>(steps));
+
+        Assert.Equal([(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)], steps.Select(s => (s.Epoch, s.Batch)));
+        Assert.All(steps, s => Assert.Equal((2, 3), (s.Epochs, s.Batches)));
+        Assert.All(steps, s => Assert.Null(s.CompletedEpoch));
+        for (int epoch = 1; epoch <= 2; epoch++)
+            Assert.Equal(history[epoch - 1].Reconstruction, steps.Where(s => s.Epoch == epoch).Average(s => s.Step.Reconstruction), 12);
+    }
+
+    private sealed class Recorder<T>(List<T> reports) : IProgress<T>
+    {
+        public void Report(T value) => reports.Add(value);
+    }
+
+    [Fact]
     public void RejectsDuplicateTermsAndTheTeacherAsStudent()
     {
         var teacher = new BeatGanGenerator(BeatGanKdTermsTests.TeacherSizes);
