@@ -47,9 +47,12 @@ public static class BeatGanKdTerms
         _ => throw new ArgumentOutOfRangeException(nameof(term), term, "Unknown BeatGAN distillation term."),
     };
 
+    /// <summary>The names specs use for the terms (<see cref="BeatGanKdStudent.Parse"/>, <see cref="SpecGrammar"/>).</summary>
+    public static SpecVocabulary<BeatGanKdTerm> Vocabulary { get; } =
+        new("BeatGAN distillation term", Enum.GetValues<BeatGanKdTerm>(), Name, DefaultWeight);
+
     /// <summary>The term called <paramref name="name"/> (case-insensitive), or null.</summary>
-    public static BeatGanKdTerm? FromName(string name) =>
-        Enum.GetValues<BeatGanKdTerm>().Cast<BeatGanKdTerm?>().FirstOrDefault(t => string.Equals(Name(t!.Value), name?.Trim(), StringComparison.OrdinalIgnoreCase));
+    public static BeatGanKdTerm? FromName(string name) => Vocabulary.TryFind(name ?? "", out var term) ? term : null;
 
     /// <summary>The weight a term gets unless told otherwise.</summary>
     /// <remarks>Weights put each term's gradient on the scale of the reconstruction MSE (about 1e-2 after a few epochs):
