@@ -54,7 +54,9 @@ public static class DistillCommand
             command.Options.Add(option);
         command.Validators.Add(r =>
         {
-            double? termWeight = r.GetValue(weight);
+            double? termWeight;
+            try { termWeight = r.GetValue(weight); }
+            catch (InvalidOperationException) { termWeight = null; } // a --weight that failed to parse has its own error
             foreach (string spec in r.GetValue(methods) ?? [])
                 try
                 {
