@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Distill.Distillation;
+using Distill.Data.Tabular;
 using Distill.Interop;
 using Distill.Models;
 using Distill.Runtime;
@@ -20,9 +21,11 @@ public static class DistillCommand
         var common = new CommonOptions();
         var methods = new Option<string[]>("--method")
         {
+            HelpName = "spec",
             Description = "Distillation methods, one student per spec, e.g. --method none kd 'kd+fitnet=100' crd+kd: method names joined by '+', " +
                           "each with an optional '=weight' (default: the method's RepDistiller weight); 'none' is the student from labels " +
-                          $"alone, the baseline. Methods: {string.Join(", ", MlpDistillation.Methods.Select(m => m.Name))}.",
+                          $"alone, the baseline. Methods: {string.Join(", ", MlpDistillation.Methods.Select(m => m.Name))} (their papers and default " +
+                          "weights: README, 'Distillation methods and how to combine them').",
             DefaultValueFactory = _ => ["kd"],
             AllowMultipleArgumentsPerToken = true,
         };
@@ -45,7 +48,7 @@ public static class DistillCommand
                           "the schedule and the random generators. After an interruption, rerun the same command with the same folder: " +
                           "unfinished runs resume after their last saved epoch and end as if never stopped, finished runs are evaluated " +
                           "from their kept weights without training, and a line (also with --quiet) says which run resumes from which epoch. " +
-                          "A file written with other settings (method, weight, widths, teacher, data, training options) is refused " +
+                          "A file written with other settings (methods and weights, widths, teacher, data, training options) is refused " +
                           "with exit code 3: use another folder for other settings.",
         };
         var command = new Command("distill", "Train students with the chosen distillation methods over several seeds and compare their test metrics.");
@@ -78,6 +81,8 @@ public static class DistillCommand
             int dataSeed = parse.GetValue(common.DataSeed);
             var task = ClassificationTask.For(data.ClassCount);
             string settings = common.Settings(parse);
+            var specs = parse.GetValue(methods)!.Select(spec => MethodSpec.Parse(spec, parse.GetValue(weight))).DistinctBy(spec => spec.ToString()).ToArray();
+            RequireDefined(specs, data, parse.GetValue(teacherWidths)!, parse.GetValue(studentWidths)!);
             Reproducibility.Seed(0); // a teacher trained here starts as 'train-teacher --seed 0' does
             var teacher = new Mlp([data.TeacherView.Columns.Count, .. parse.GetValue(teacherWidths)!], task.OutputCount, "teacher");
             string teacherSettings = $"teacher widths [{string.Join(", ", teacher.Widths)}]";
@@ -102,8 +107,6 @@ public static class DistillCommand
             var runs = new List<RunRecord>();
             int[] seedList = Enumerable.Range(parse.GetValue(firstSeed), parse.GetValue(seeds)).ToArray();
             int[] widths = [data.StudentView.Columns.Count, .. parse.GetValue(studentWidths)!];
-            double? termWeight = parse.GetValue(weight);
-            var specs = parse.GetValue(methods)!.Select(spec => MethodSpec.Parse(spec, termWeight)).DistinctBy(spec => spec.ToString()).ToArray();
             foreach (var spec in specs)
                 foreach (int seed in seedList)
                 {
@@ -128,6 +131,20 @@ public static class DistillCommand
             return ExitCode.Success;
         }));
         return command;
+    }
+
+    /// <summary>Builds every spec's terms once for untrained networks of the chosen widths, so that a method not defined for
+    /// them (NST on MLP features, FSP with unequal last widths) is a usage error before anything trains. Every run reseeds, so
+    /// the random numbers drawn here change no result.</summary>
+    private static void RequireDefined(IEnumerable<MethodSpec> specs, TeacherStudentData data, int[] teacherWidths, int[] studentWidths)
+    {
+        var task = ClassificationTask.For(data.ClassCount);
+        var pair = new MlpPair(new Mlp([data.StudentView.Columns.Count, .. studentWidths], task.OutputCount, "student"),
+                               new Mlp([data.TeacherView.Columns.Count, .. teacherWidths], task.OutputCount, "teacher"),
+                               data.ClassCount, data.Train.TeacherInput, data.Train.Targets);
+        foreach (var spec in specs)
+            try { spec.Build(pair); }
+            catch (NotSupportedException error) { throw new UsageException($"--method {spec.Name}: {error.Message}"); }
     }
 
     /// <summary>Says, before a run starts, what its checkpoint holds, so that no run is resumed or skipped silently; returns the

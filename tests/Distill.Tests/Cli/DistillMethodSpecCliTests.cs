@@ -84,6 +84,20 @@ public sealed class DistillMethodSpecCliTests : IDisposable
         Assert.False(Directory.Exists(In("runs")), "nothing runs on a usage error");
     }
 
+    [Theory]
+    [InlineData("nst", "usage: --method nst: NST compares neurons' selectivity over positions of a feature map [B, C, L];")]
+    [InlineData("kd+fsp", "usage: --method kd+fsp: FSP matches the student's and the teacher's Gram matrices between consecutive blocks, " +
+                          "so the last two blocks must have equal widths in both networks (student [4], teacher [8]).")]
+    public void AMethodNotDefinedForTheWidthsIsAUsageErrorBeforeAnythingTrains(string spec, string firstLine)
+    {
+        var result = Run("distill", "--method", "kd", spec, "--seeds", "1", "--epochs", "1", "--teacher-widths", "8", "--student-widths", "4",
+                         "--checkpoint", In("checkpoints"), "--out", In("runs"));
+        Assert.Equal((int)ExitCode.BadUsage, result.Code);
+        Assert.StartsWith(firstLine, result.Error.Split('\n')[0]);
+        Assert.DoesNotContain("epoch", result.Output);
+        Assert.False(File.Exists(In("checkpoints/teacher.ckpt")), "no teacher is trained for a spec that cannot run");
+    }
+
     [Fact]
     public void BeatGanRecipesGiveTheSameErrorsInTheSameWords()
     {
