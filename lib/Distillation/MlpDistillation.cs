@@ -34,7 +34,7 @@ public static class MlpDistillation
     /// <see cref="DistillationMethod.None"/>: no method is the spec without terms, <see cref="MethodSpec.None"/>).</summary>
     public static IReadOnlyList<MlpMethod> Methods { get; } =
     [
-        new(DistillationMethod.Kd, "kd", [], new("Hinton, Vinyals & Dean", "Distilling the Knowledge in a Neural Network", "NIPS Deep Learning Workshop", 2015), 1,
+        new(DistillationMethod.Kd, "kd", [], new("Hinton, Vinyals & Dean", "Distilling the Knowledge in a Neural Network", "arXiv", 2015), 1,
             pair => pair.ClassCount == 2 ? new BinaryKnowledgeDistillationLoss() : new KnowledgeDistillationLoss()),
         new(DistillationMethod.NegativeCrossEntropy, "nce", [], new("Li & Hoiem", "Learning without Forgetting", "ECCV", 2016), 1,
             pair => new NegativeSoftTargetCrossEntropyLoss(kind: pair.ClassCount == 2 ? LogitKind.BinarySingleLogit : LogitKind.Multiclass)),
