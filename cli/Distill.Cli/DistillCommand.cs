@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Distill.Distillation;
 using Distill.Data.Tabular;
+using Distill.Distillation;
 using Distill.Interop;
 using Distill.Models;
 using Distill.Runtime;
