@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
+using Distill.Data.Tabular;
 using Distill.Distillation;
 using Distill.Interop;
 using Distill.Models;
@@ -19,13 +19,15 @@ public static class DistillCommand
     {
         var console = terminal.Out;
         var common = new CommonOptions();
-        var methods = new Option<DistillationMethod[]>("--method")
+        var methods = new Option<string[]>("--method")
         {
-            Description = "Distillation method(s), e.g. --method none kd: " + string.Join(", ", Enum.GetNames<DistillationMethod>().Select(n => n.ToLowerInvariant())) +
-                          " (none = the student from labels alone, the baseline).",
-            DefaultValueFactory = _ => [DistillationMethod.Kd],
+            HelpName = "spec",
+            Description = "Distillation methods, one student per spec, e.g. --method none kd 'kd+fitnet=100' crd+kd: method names joined by '+', " +
+                          "each with an optional '=weight' (default: the method's RepDistiller weight); 'none' is the student from labels " +
+                          $"alone, the baseline. Methods: {string.Join(", ", MlpDistillation.Methods.Select(m => m.Name))} (their papers and default " +
+                          "weights: README, 'Distillation methods and how to combine them').",
+            DefaultValueFactory = _ => ["kd"],
             AllowMultipleArgumentsPerToken = true,
-            CustomParser = ParseMethods,
         };
         var seeds = CliOptions.Integer("--seeds", "Number of student seeds per method (seeds first-seed .. first-seed + N - 1); results are mean ± std over them.",
                                        5, 1, CliOptions.MaxSeeds);
@@ -37,21 +39,36 @@ public static class DistillCommand
                           "When absent, a teacher is trained first with --teacher-widths and the same training options.",
         };
         var teacherWidths = CommonOptions.Widths("--teacher-widths", "Hidden widths of the teacher (must match --teacher's file).", [64, 32]);
-        var weight = CliOptions.OptionalNumber("--weight", "Weight of the distillation term (>= 0); default: the method's RepDistiller weight.", positive: false);
+        var weight = CliOptions.OptionalNumber("--weight", "Weight of the distillation term of every one-method spec without '=weight' (>= 0); " +
+                                               "not with specs that combine methods or give their own weight.", positive: false);
         var checkpoints = new Option<DirectoryInfo?>("--checkpoint")
         {
-            Description = "Folder of resumable checkpoints, one file per run: METHOD-seedN.ckpt (and teacher.ckpt when the teacher is trained here), " +
+            Description = "Folder of resumable checkpoints, one file per run: METHOD-seedN.ckpt, METHOD the spec's name (kd-seed0.ckpt, crd+kd-seed0.ckpt, kd=2-seed0.ckpt) (and teacher.ckpt when the teacher is trained here), " +
                           "each replaced atomically after every epoch with the student, the loss's state (CRD's memory banks and Z), Adam, " +
                           "the schedule and the random generators. After an interruption, rerun the same command with the same folder: " +
                           "unfinished runs resume after their last saved epoch and end as if never stopped, finished runs are evaluated " +
                           "from their kept weights without training, and a line (also with --quiet) says which run resumes from which epoch. " +
-                          "A file written with other settings (method, weight, widths, teacher, data, training options) is refused " +
+                          "A file written with other settings (methods and weights, widths, teacher, data, training options) is refused " +
                           "with exit code 3: use another folder for other settings.",
         };
         var command = new Command("distill", "Train students with the chosen distillation methods over several seeds and compare their test metrics.");
         common.AddTo(command);
         foreach (var option in new Option[] { methods, seeds, firstSeed, studentWidths, teacherFile, teacherWidths, weight, checkpoints })
             command.Options.Add(option);
+        command.Validators.Add(r =>
+        {
+            double? termWeight;
+            try { termWeight = r.GetValue(weight); }
+            catch (InvalidOperationException) { termWeight = null; } // a --weight that failed to parse has its own error
+            foreach (string spec in r.GetValue(methods) ?? [])
+                try
+                {
+                    MethodSpec.Parse(spec);
+                    try { MethodSpec.Parse(spec, termWeight); }
+                    catch (FormatException error) { r.AddError($"--weight: {error.Message}"); }
+                }
+                catch (FormatException error) { r.AddError($"--method: {error.Message}"); }
+        });
         CliOptions.Renamed(command, "--output", "--out");
         command.SetAction(parse => Failures.Guard(terminal, () =>
         {
@@ -64,6 +81,8 @@ public static class DistillCommand
             int dataSeed = parse.GetValue(common.DataSeed);
             var task = ClassificationTask.For(data.ClassCount);
             string settings = common.Settings(parse);
+            var specs = parse.GetValue(methods)!.Select(spec => MethodSpec.Parse(spec, parse.GetValue(weight))).DistinctBy(spec => spec.ToString()).ToArray();
+            RequireDefined(specs, data, parse.GetValue(teacherWidths)!, parse.GetValue(studentWidths)!);
             Reproducibility.Seed(0); // a teacher trained here starts as 'train-teacher --seed 0' does
             var teacher = new Mlp([data.TeacherView.Columns.Count, .. parse.GetValue(teacherWidths)!], task.OutputCount, "teacher");
             string teacherSettings = $"teacher widths [{string.Join(", ", teacher.Widths)}]";
@@ -88,31 +107,44 @@ public static class DistillCommand
             var runs = new List<RunRecord>();
             int[] seedList = Enumerable.Range(parse.GetValue(firstSeed), parse.GetValue(seeds)).ToArray();
             int[] widths = [data.StudentView.Columns.Count, .. parse.GetValue(studentWidths)!];
-            double? termWeight = parse.GetValue(weight);
-            foreach (var method in parse.GetValue(methods)!.Distinct())
+            foreach (var spec in specs)
                 foreach (int seed in seedList)
                 {
                     var clock = Stopwatch.StartNew();
-                    string run = $"{method} seed {seed}";
-                    double? runWeight = method == DistillationMethod.None ? null : termWeight ?? MlpDistillation.DefaultWeight(method);
-                    var checkpoint = folder is null ? null : new CheckpointOptions(
-                        Path.Combine(folder, $"{method.ToString().ToLowerInvariant()}-seed{seed}.ckpt"),
-                        Settings: $"student {method}, weight {Invariant(runWeight)}, widths [{string.Join(", ", widths)}]; {teacherSettings}; {settings}");
+                    string run = $"{spec.Name} seed {seed}";
+                    var checkpoint = folder is null ? null : new CheckpointOptions(Path.Combine(folder, $"{spec.Name}-seed{seed}.ckpt"),
+                        Settings: $"student {spec}, widths [{string.Join(", ", widths)}]; {teacherSettings}; {settings}");
                     var earlier = Announce(console, run, checkpoint, options, quiet);
                     terminal.Stop.ThrowIfRequested(Reports.StoppedAt(run, 0, checkpoint));
-                    var result = TabularDistillation.TrainStudent(data, teacher, method, parse.GetValue(studentWidths)!, options, seed, termWeight,
-                                                                  Reports.Epochs(console, run, quiet), checkpoint, terminal.Stop.Token);
+                    var prepared = TabularDistillationCombined.Prepare(data, teacher, spec, parse.GetValue(studentWidths)!, seed);
+                    var result = TabularDistillationCombined.Train(data, teacher, prepared, options, Reports.Epochs(console, run, quiet), checkpoint,
+                                                                   terminal.Stop.Token);
                     terminal.Stop.ThrowIfRequested(Reports.StoppedAt(run, result.Training.History.Count, checkpoint));
-                    var record = new RunRecord("distill", method.ToString(), seed, dataSeed, widths, options.Epochs,
+                    var record = new RunRecord("distill", spec.Name, seed, dataSeed, widths, options.Epochs,
                                                result.Training.History.Count, result.Training.BestEpoch, options.BatchSize, options.LearningRate,
-                                               runWeight, result.Test.Metrics, (earlier + clock.Elapsed).TotalSeconds);
+                                               spec.Terms.Count == 1 ? spec.Terms[0].Weight : null, spec.Terms.Count == 0 ? "" : spec.ToString(),
+                                               result.Test.Metrics, (earlier + clock.Elapsed).TotalSeconds);
                     runs.Add(record);
-                    Reports.RunFinished(console, record, runs.Count, seedList.Length * parse.GetValue(methods)!.Distinct().Count());
+                    Reports.RunFinished(console, record, runs.Count, seedList.Length * specs.Length);
                 }
             Reports.Finish(console, runs, output);
             return ExitCode.Success;
         }));
         return command;
+    }
+
+    /// <summary>Builds every spec's terms once for untrained networks of the chosen widths, so that a method not defined for
+    /// them (NST on MLP features, FSP with unequal last widths) is a usage error before anything trains. Every run reseeds, so
+    /// the random numbers drawn here change no result.</summary>
+    private static void RequireDefined(IEnumerable<MethodSpec> specs, TeacherStudentData data, int[] teacherWidths, int[] studentWidths)
+    {
+        var task = ClassificationTask.For(data.ClassCount);
+        var pair = new MlpPair(new Mlp([data.StudentView.Columns.Count, .. studentWidths], task.OutputCount, "student"),
+                               new Mlp([data.TeacherView.Columns.Count, .. teacherWidths], task.OutputCount, "teacher"),
+                               data.ClassCount, data.Train.TeacherInput, data.Train.Targets);
+        foreach (var spec in specs)
+            try { spec.Build(pair); }
+            catch (NotSupportedException error) { throw new UsageException($"--method {spec.Name}: {error.Message}"); }
     }
 
     /// <summary>Says, before a run starts, what its checkpoint holds, so that no run is resumed or skipped silently; returns the
@@ -134,17 +166,4 @@ public static class DistillCommand
         return state.History[^1].Elapsed;
     }
 
-    private static string Invariant(double? weight) => weight?.ToString("R", CultureInfo.InvariantCulture) ?? "none";
-
-    private static DistillationMethod[] ParseMethods(System.CommandLine.Parsing.ArgumentResult result)
-    {
-        var methods = new List<DistillationMethod>();
-        foreach (var token in result.Tokens)
-        {
-            if (Enum.TryParse<DistillationMethod>(token.Value, ignoreCase: true, out var method) && Enum.IsDefined(method)) methods.Add(method);
-            else result.AddError($"Unknown method '{token.Value}' for --method; choose from: " +
-                                 string.Join(", ", Enum.GetNames<DistillationMethod>().Select(n => n.ToLowerInvariant())) + ".");
-        }
-        return methods.ToArray();
-    }
 }

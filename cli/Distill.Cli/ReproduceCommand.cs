@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Distill.Data.Ecg;
+using Distill.Distillation;
 using Distill.Distillation.BeatGan;
 using Distill.Interop;
 using Distill.Models.BeatGan;
@@ -65,8 +66,8 @@ public static class ReproduceCommand
         students.Validators.Add(r =>
         {
             var values = r.GetValueOrDefault<string[]>() ?? [];
-            if (values.Contains("none") && values.Length > 1) r.AddError("--students none trains no student; name students or 'none', not both.");
-            foreach (string recipe in values.Where(v => v != "none"))
+            if (values.Contains(SpecGrammar.None) && values.Length > 1) r.AddError("--students none trains no student; name students or 'none', not both.");
+            foreach (string recipe in values.Where(v => v != SpecGrammar.None))
                 try { BeatGanKdStudent.Parse(recipe); }
                 catch (FormatException error) { r.AddError($"--students: {error.Message}"); }
         });
@@ -160,9 +161,9 @@ public static class ReproduceCommand
             {
                 BatchSize = parse.GetValue(batchSize) ?? config.BatchSize,
                 LearningRate = parse.GetValue(learningRate) ?? config.LearningRate,
-                Students = parse.GetValue(students) is { Length: > 0 } recipes && !recipes.Contains("none")
-                    ? recipes.Select(BeatGanKdStudent.Parse).ToArray() : config.Students,
-                TeacherOnly = parse.GetValue(students)?.Contains("none") == true,
+                Students = parse.GetValue(students) is { Length: > 0 } recipes
+                    ? recipes.Where(r => r != SpecGrammar.None).Select(BeatGanKdStudent.Parse).ToArray() : config.Students,
+                TeacherOnly = parse.GetValue(students)?.Contains(SpecGrammar.None) == true,
                 TeacherSeed = parse.GetValue(teacherSeed),
                 Validation = parse.GetValue(validation) == "eval" ? BeatGanValidation.EvaluationMode : BeatGanValidation.TrainingModeBatches,
             };
@@ -177,7 +178,8 @@ public static class ReproduceCommand
             {
                 console.WriteLine(beats.Description);
                 var foldConfig = parse.GetValue(tune) ? Tuned(config, beats, console) : config;
-                console.WriteLine($"batch {foldConfig.BatchSize}, lr {foldConfig.LearningRate}, students: {string.Join("; ", foldConfig.Students)}");
+                console.WriteLine($"batch {foldConfig.BatchSize}, lr {foldConfig.LearningRate}, " +
+                                  (foldConfig.TeacherOnly ? "teachers only (--students none)" : $"students: {string.Join("; ", foldConfig.Students)}"));
                 IReadOnlyList<BeatGanKdRun> foldRuns;
                 try
                 {

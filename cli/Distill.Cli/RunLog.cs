@@ -36,11 +36,11 @@ public static class RunLog
         var lines = new List<string>
         {
             string.Join(",", ["command", "method", "seed", "data_seed", "widths", "epochs", "epochs_run", "best_epoch", "batch_size",
-                              "learning_rate", "weight", .. metrics.Select(m => $"test_{m}"), "wall_seconds"]),
+                              "learning_rate", "weight", "terms", .. metrics.Select(m => $"test_{m}"), "wall_seconds"]),
         };
         lines.AddRange(runs.Select(r => string.Join(",", [
             r.Command, r.Method, Text(r.Seed), Text(r.DataSeed), string.Join(" ", r.Widths), Text(r.Epochs), Text(r.EpochsRun),
-            Text(r.BestEpoch), Text(r.BatchSize), Text(r.LearningRate), r.Weight is { } w ? Text(w) : "",
+            Text(r.BestEpoch), Text(r.BatchSize), Text(r.LearningRate), r.Weight is { } w ? Text(w) : "", r.Terms,
             .. metrics.Select(m => r.Test.TryGetValue(m, out var v) ? Text(v) : ""), Text(r.WallSeconds)])));
         return string.Join("\n", lines) + "\n";
     }

@@ -60,7 +60,7 @@ public static class TrainTeacherCommand
             var path = Path.Combine(output, TeacherFile);
             teacher.SavePyTorch(path, PyTorchLayouts.CrdWalkthroughAnn(teacher));
             var run = new RunRecord("train-teacher", "teacher", runSeed, parse.GetValue(common.DataSeed), teacher.Widths, options.Epochs,
-                                    result.History.Count, result.BestEpoch, options.BatchSize, options.LearningRate, null, test.Metrics,
+                                    result.History.Count, result.BestEpoch, options.BatchSize, options.LearningRate, null, "", test.Metrics,
                                     clock.Elapsed.TotalSeconds);
             Reports.Finish(console, [run], output);
             console.MarkupLine($"teacher saved to [green]{Markup.Escape(path)}[/]");

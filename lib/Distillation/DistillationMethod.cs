@@ -1,6 +1,9 @@
 namespace Distill.Distillation;
 
-/// <summary>The distillation methods a student can be trained with; <see cref="MlpDistillation"/> builds their terms.</summary>
+/// <summary>The typed keys of the tabular distillation methods; <see cref="MlpDistillation.Methods"/> gives each its spec name,
+/// paper, default weight and builder, and <see cref="MethodSpec"/> combines them.</summary>
+/// <remarks>Kept beside the registry so that C# callers (notebooks, benchmarks, sweeps) name a method with a compile-time check;
+/// specs in text (<c>kd+fitnet=100</c>) read these names too, case-insensitively.</remarks>
 public enum DistillationMethod
 {
     /// <summary>No distillation: the student learns from the labels alone (the baseline).</summary>

@@ -48,14 +48,10 @@ public static class TabularDistillation
                                           TrainingOptions options, int seed, double? weight = null, IProgress<EpochRecord>? progress = null,
                                           CheckpointOptions? checkpoints = null, CancellationToken cancellation = default)
     {
-        Reproducibility.Seed(seed);
-        var task = ClassificationTask.For(data.ClassCount);
-        var student = new Mlp([data.StudentView.Columns.Count, .. hiddenWidths], task.OutputCount, "student");
-        var pair = new MlpPair(student, teacher, data.ClassCount, data.Train.TeacherInput, data.Train.Targets);
-        var distiller = Distiller.Create(student, teacher, task.Loss, MlpDistillation.Terms(method, pair, weight));
-        var objective = new DistillationObjective(student, distiller, task);
-        var result = new SupervisedTrainer(options, checkpoints).Fit(objective, data.Train, data.Validation, seed, progress, cancellation);
-        return new StudentRun(method, seed, objective.Evaluate(data.Test), result);
+        var prepared = TabularDistillationCombined.Prepare(data, teacher, method.ToString(), hiddenWidths, seed,
+                                                           pair => MlpDistillation.Terms(method, pair, weight));
+        var run = TabularDistillationCombined.Train(data, teacher, prepared, options, progress, checkpoints, cancellation);
+        return new StudentRun(method, seed, run.Test, run.Training);
     }
 
     /// <summary>Trains a student for every method and seed, reporting each finished run.</summary>

@@ -3,6 +3,7 @@ using Distill.Distillation;
 using Distill.Losses.Crd;
 using Distill.Models;
 using Distill.Runtime;
+using Distill.Training.Checkpoints;
 
 namespace Distill.Training;
 
@@ -37,8 +38,8 @@ public sealed record CombinedRun(string Label, int Seed, Mlp Student, IReadOnlyL
 /// <remarks>
 /// Tian, Krishnan &amp; Isola, "Contrastive Representation Distillation", ICLR 2020, Table 1 and Sec. 4.1 report CRD alone
 /// and CRD+KD, the objective <c>L = L_task + α·L_KD + β·L_CRD</c> with RepDistiller's α = 1 and β = 0.8 (the weights
-/// <see cref="MlpDistillation.DefaultWeight"/> gives). Building order (seed, student, terms) is that of
-/// <see cref="TabularDistillation.TrainStudent"/>, so a one-method combination reproduces its result exactly.
+/// <see cref="MlpDistillation.DefaultWeight"/> gives). <see cref="TabularDistillation.TrainStudent"/> trains its one-method
+/// students here, so a one-method combination is the one-method student.
 /// </remarks>
 public static class TabularDistillationCombined
 {
@@ -59,6 +60,19 @@ public static class TabularDistillationCombined
                                           IReadOnlyList<int> hiddenWidths, int seed)
         => Prepare(data, teacher, Label(methods), hiddenWidths, seed, pair => methods.SelectMany(m => MlpDistillation.Terms(m, pair)));
 
+    /// <summary>Seeds, builds the student and the terms of <paramref name="spec"/> (labelled with its
+    /// <see cref="MethodSpec.Name"/>, e.g. <c>crd+kd</c>), without training.</summary>
+    /// <param name="data">Splits with both views.</param>
+    /// <param name="teacher">The trained teacher.</param>
+    /// <param name="spec">The methods and their weights, e.g. <c>MethodSpec.Parse("kd+fitnet=100")</c>.</param>
+    /// <param name="hiddenWidths">The student's hidden widths.</param>
+    /// <param name="seed">Seed of initialisation (and, in <see cref="Train"/>, of batch order).</param>
+    public static PreparedStudent Prepare(TeacherStudentData data, Mlp teacher, MethodSpec spec, IReadOnlyList<int> hiddenWidths, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Prepare(data, teacher, spec.Name, hiddenWidths, seed, spec.Build);
+    }
+
     /// <summary>Seeds, builds the student and the terms <paramref name="terms"/> makes for it, without training.</summary>
     /// <param name="data">Splits with both views.</param>
     /// <param name="teacher">The trained teacher.</param>
@@ -78,17 +92,15 @@ public static class TabularDistillationCombined
 
     /// <summary>
     /// A CRD term on the last hidden features of the pair with the given options (e.g. <see cref="ZPolicy.RunningEstimate"/>),
-    /// K capped at the training rows minus one as <see cref="MlpDistillation"/> does, and negatives from the other class.
+    /// K capped at the training rows minus one by <see cref="MlpDistillation.Crd"/>, and negatives from the other class.
     /// </summary>
     /// <param name="pair">Student, teacher and training rows.</param>
     /// <param name="options">CRD options; <see cref="CrdOptions.Negatives"/> is capped at N − 1.</param>
     /// <param name="weight">Weight of the term; RepDistiller's β = 0.8 when null.</param>
     public static DistillationTerm CrdTerm(MlpPair pair, CrdOptions options, double? weight = null)
     {
-        long rows = pair.TrainTargets.shape[0];
-        var capped = options with { Negatives = (int)Math.Min(options.Negatives, rows - 1) };
-        var loss = new CrdLoss(pair.Student.Widths[^1], pair.Teacher.Widths[^1], rows, capped, labels: pair.TrainTargets);
-        return new DistillationTerm(loss, weight ?? MlpDistillation.DefaultWeight(DistillationMethod.Crd));
+        ArgumentNullException.ThrowIfNull(options);
+        return new DistillationTerm(MlpDistillation.Crd(pair, options), weight ?? MlpDistillation.DefaultWeight(DistillationMethod.Crd));
     }
 
     /// <summary>The term of <see cref="CrdTerm"/> wrapped in a <see cref="CrdZTrace"/>, which records Z after every step
@@ -108,13 +120,20 @@ public static class TabularDistillationCombined
     /// <param name="prepared">From <see cref="Prepare(TeacherStudentData, Mlp, IReadOnlyList{DistillationMethod}, IReadOnlyList{int}, int)"/>.</param>
     /// <param name="options">Training settings.</param>
     /// <param name="progress">Per-epoch progress.</param>
+    /// <param name="checkpoints">Where the run's checkpoint is written and resumed from (student, loss state such as CRD's
+    /// memory, optimizer); none when null.</param>
+    /// <param name="cancellation">Stops training after the current epoch (its checkpoint is written first); the result then
+    /// holds the epochs trained so far.</param>
     public static CombinedRun Train(TeacherStudentData data, Mlp teacher, PreparedStudent prepared, TrainingOptions options,
-                                    IProgress<EpochRecord>? progress = null)
+                                    IProgress<EpochRecord>? progress = null, CheckpointOptions? checkpoints = null,
+                                    CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(prepared);
         var task = ClassificationTask.For(data.ClassCount);
         var distiller = Distiller.Create(prepared.Student, teacher, task.Loss, prepared.Terms);
         var objective = new DistillationObjective(prepared.Student, distiller, task);
-        var result = new SupervisedTrainer(options).Fit(objective, data.Train, data.Validation, prepared.Seed, progress);
+        var result = new SupervisedTrainer(options, checkpoints).Fit(objective, data.Train, data.Validation, prepared.Seed, progress, cancellation);
         return new CombinedRun(prepared.Label, prepared.Seed, prepared.Student, prepared.Terms, objective.Evaluate(data.Test), result);
     }
 

@@ -26,30 +26,41 @@ public enum BeatGanKdTerm
     ConstantKd,
 }
 
-/// <summary>Builds each <see cref="BeatGanKdTerm"/> for a given student/teacher pair.</summary>
+/// <summary>The registry of the BeatGAN distillation terms: each <see cref="BeatGanKdTerm"/>'s spec name, default weight and the
+/// builder of its loss for a student/teacher pair.</summary>
 public static class BeatGanKdTerms
 {
     /// <summary>Attention transfer pairs of the encoder blocks 1-5 of two generator passes (LayerPair indices 0-4).</summary>
     public static IReadOnlyList<LayerPair> EncoderPairs { get; } =
         Enumerable.Range(0, BeatGanOptions.DownsamplingBlocks).Select(k => new LayerPair(k, k)).ToArray();
 
-    /// <summary>The term's short name, the one its loss reports (<c>rec-kd</c>, <c>score-kd</c>, <c>latent</c>, <c>at</c>,
-    /// <c>d-at</c>, <c>crd</c>, <c>const-kd</c>).</summary>
-    public static string Name(BeatGanKdTerm term) => term switch
+    // The student's and the teacher's sizes, the teacher discriminator (d-at) and the training-set size (crd's memory bank).
+    private sealed record Entry(string Name, double DefaultWeight,
+                                Func<BeatGanOptions, BeatGanOptions, BeatGanDiscriminator, long, IDistillationLoss> Build);
+
+    // Weights put each term's gradient on the scale of the reconstruction MSE (see DefaultWeight).
+    private static readonly Dictionary<BeatGanKdTerm, Entry> Registry = new()
     {
-        BeatGanKdTerm.Reconstruction => "rec-kd",
-        BeatGanKdTerm.AnomalyScore => "score-kd",
-        BeatGanKdTerm.Latent => "latent",
-        BeatGanKdTerm.EncoderAttention => "at",
-        BeatGanKdTerm.DiscriminatorAttention => "d-at",
-        BeatGanKdTerm.LatentContrastive => "crd",
-        BeatGanKdTerm.ConstantKd => "const-kd",
-        _ => throw new ArgumentOutOfRangeException(nameof(term), term, "Unknown BeatGAN distillation term."),
+        [BeatGanKdTerm.Reconstruction] = new("rec-kd", 1.0, (_, _, _, _) => new ReconstructionDistillationLoss()),
+        [BeatGanKdTerm.AnomalyScore] = new("score-kd", 100.0, (_, _, _, _) => new AnomalyScoreDistillationLoss()),
+        [BeatGanKdTerm.Latent] = new("latent", 1.0, (student, teacher, _, _) => new LatentDistillationLoss(student.LatentSize, teacher.LatentSize)),
+        [BeatGanKdTerm.EncoderAttention] = new("at", 100.0, (_, _, _, _) => new AttentionTransferLoss(EncoderPairs)),
+        [BeatGanKdTerm.DiscriminatorAttention] = new("d-at", 100.0, (_, _, discriminator, _) => new DiscriminatorAttentionTransferLoss(discriminator)),
+        [BeatGanKdTerm.LatentContrastive] = new("crd", 0.01, (student, teacher, _, beats) =>
+            new CrdLoss(student.LatentSize, teacher.LatentSize, beats, LatentCrdOptions(beats))),
+        [BeatGanKdTerm.ConstantKd] = new("const-kd", 1.0, (_, _, _, _) => new ConstantScoreKdLoss()),
     };
 
+    /// <summary>The names specs use for the terms (<see cref="BeatGanKdStudent.Parse"/>, <see cref="SpecGrammar"/>).</summary>
+    public static SpecVocabulary<BeatGanKdTerm> Vocabulary { get; } =
+        new("BeatGAN distillation term", Enum.GetValues<BeatGanKdTerm>(), Name, DefaultWeight);
+
+    /// <summary>The term's short name, the one its loss reports (<c>rec-kd</c>, <c>score-kd</c>, <c>latent</c>, <c>at</c>,
+    /// <c>d-at</c>, <c>crd</c>, <c>const-kd</c>).</summary>
+    public static string Name(BeatGanKdTerm term) => Of(term).Name;
+
     /// <summary>The term called <paramref name="name"/> (case-insensitive), or null.</summary>
-    public static BeatGanKdTerm? FromName(string name) =>
-        Enum.GetValues<BeatGanKdTerm>().Cast<BeatGanKdTerm?>().FirstOrDefault(t => string.Equals(Name(t!.Value), name?.Trim(), StringComparison.OrdinalIgnoreCase));
+    public static BeatGanKdTerm? FromName(string name) => Vocabulary.TryFind(name ?? "", out var term) ? term : null;
 
     /// <summary>The weight a term gets unless told otherwise.</summary>
     /// <remarks>Weights put each term's gradient on the scale of the reconstruction MSE (about 1e-2 after a few epochs):
@@ -57,13 +68,7 @@ public static class BeatGanKdTerms
     /// score KD is scaled by T² with T = 0.01 (weight 100); CRD's NCE loss is O(10) with gradients to match, so 0.01
     /// (RepDistiller's β = 0.8 balances it against a cross-entropy of O(1), not an MSE of O(1e-2)). They were chosen once
     /// from the terms' magnitudes, not tuned on test beats; <see cref="BeatGanKdWeightTuning"/> tunes them on validation beats.</remarks>
-    public static double DefaultWeight(BeatGanKdTerm term) => term switch
-    {
-        BeatGanKdTerm.Reconstruction or BeatGanKdTerm.Latent or BeatGanKdTerm.ConstantKd => 1.0,
-        BeatGanKdTerm.AnomalyScore or BeatGanKdTerm.EncoderAttention or BeatGanKdTerm.DiscriminatorAttention => 100.0,
-        BeatGanKdTerm.LatentContrastive => 0.01,
-        _ => throw new ArgumentOutOfRangeException(nameof(term), term, "Unknown BeatGAN distillation term."),
-    };
+    public static double DefaultWeight(BeatGanKdTerm term) => Of(term).DefaultWeight;
 
     /// <summary>CRD options for the latent codes of a training set of <paramref name="trainBeats"/> beats.</summary>
     /// <remarks>
@@ -90,16 +95,9 @@ public static class BeatGanKdTerms
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(teacher);
         ArgumentNullException.ThrowIfNull(teacherDiscriminator);
-        return term switch
-        {
-            BeatGanKdTerm.Reconstruction => new ReconstructionDistillationLoss(),
-            BeatGanKdTerm.AnomalyScore => new AnomalyScoreDistillationLoss(),
-            BeatGanKdTerm.Latent => new LatentDistillationLoss(student.LatentSize, teacher.LatentSize),
-            BeatGanKdTerm.EncoderAttention => new AttentionTransferLoss(EncoderPairs),
-            BeatGanKdTerm.DiscriminatorAttention => new DiscriminatorAttentionTransferLoss(teacherDiscriminator),
-            BeatGanKdTerm.LatentContrastive => new CrdLoss(student.LatentSize, teacher.LatentSize, trainBeats, LatentCrdOptions(trainBeats)),
-            BeatGanKdTerm.ConstantKd => new ConstantScoreKdLoss(),
-            _ => throw new ArgumentOutOfRangeException(nameof(term), term, "Unknown BeatGAN distillation term."),
-        };
+        return Of(term).Build(student, teacher, teacherDiscriminator, trainBeats);
     }
+
+    private static Entry Of(BeatGanKdTerm term)
+        => Registry.TryGetValue(term, out var entry) ? entry : throw new ArgumentOutOfRangeException(nameof(term), term, "Unknown BeatGAN distillation term.");
 }

@@ -7,7 +7,7 @@ namespace Distill.Tests.Cli;
 /// <summary><c>distill distill --checkpoint DIR</c>: one file per run, and a rerun after a crash ends as an uninterrupted run.</summary>
 public sealed class DistillCheckpointCliTests : IDisposable
 {
-    private const string Crash = "Crd seed 0 epoch 1/2";
+    private const string Crash = "crd seed 0 epoch 1/2";
     private readonly string folder = Directory.CreateTempSubdirectory("distill-cli-checkpoint-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
@@ -53,10 +53,10 @@ public sealed class DistillCheckpointCliTests : IDisposable
         var resumed = Run(resumable);
         Assert.True(resumed.Code == 0, resumed.Output + resumed.Error);
         Assert.Contains("teacher is complete in", resumed.Output);
-        Assert.Contains("Kd seed 0 is complete in", resumed.Output);
-        Assert.Contains($"Crd seed 0 resumes from {In("checkpoints/crd-seed0.ckpt")} after epoch 1 of 2", resumed.Output);
-        Assert.DoesNotContain("Crd seed 0 epoch 1/2", resumed.Output); // epoch 1 is not trained again
-        Assert.Contains("Crd seed 0 epoch 2/2", resumed.Output);
+        Assert.Contains("kd seed 0 is complete in", resumed.Output);
+        Assert.Contains($"crd seed 0 resumes from {In("checkpoints/crd-seed0.ckpt")} after epoch 1 of 2", resumed.Output);
+        Assert.DoesNotContain("crd seed 0 epoch 1/2", resumed.Output); // epoch 1 is not trained again
+        Assert.Contains("crd seed 0 epoch 2/2", resumed.Output);
 
         var expected = Runs("straight");
         var actual = Runs("resumable");
@@ -71,10 +71,10 @@ public sealed class DistillCheckpointCliTests : IDisposable
         Assert.Equal(0, Run(first).Code);
         byte[] kept = File.ReadAllBytes(In("checkpoints/kd-seed0.ckpt"));
 
-        var other = Run([.. first, "--weight", "2"]);
+        var other = Run(first.Select(a => a == "4" ? "5" : a).ToArray()); // --student-widths 5
         Assert.Equal((int)ExitCode.BadData, other.Code);
-        Assert.Contains("kd-seed0.ckpt' cannot be resumed: it was written by a run with other settings ('student Kd, weight 1,", other.Error);
-        Assert.Contains("not those of this run ('student Kd, weight 2,", other.Error);
+        Assert.Contains("kd-seed0.ckpt' cannot be resumed: it was written by a run with other settings ('student kd=1, widths [10, 4];", other.Error);
+        Assert.Contains("not those of this run ('student kd=1, widths [10, 5];", other.Error);
         Assert.Equal(kept, File.ReadAllBytes(In("checkpoints/kd-seed0.ckpt")));
     }
 

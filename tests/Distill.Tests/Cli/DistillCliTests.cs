@@ -36,7 +36,8 @@ public sealed class DistillCliTests : IDisposable
         Assert.StartsWith("command,method,seed,data_seed,widths,epochs,epochs_run,best_epoch,batch_size,learning_rate,weight,", csv[0]);
         using var json = JsonDocument.Parse(File.ReadAllText(In("runs/runs.json")));
         var runs = json.RootElement.EnumerateArray().ToArray();
-        Assert.Equal(["None", "None", "Kd", "Kd"], runs.Select(r => r.GetProperty("method").GetString()));
+        Assert.Equal(["none", "none", "kd", "kd"], runs.Select(r => r.GetProperty("method").GetString()));
+        Assert.Equal(["", "", "kd=1", "kd=1"], runs.Select(r => r.GetProperty("terms").GetString()));
         Assert.Equal([0, 1, 0, 1], runs.Select(r => r.GetProperty("seed").GetInt32()));
         Assert.All(runs, r => Assert.InRange(r.GetProperty("test").GetProperty("auc").GetDouble(), 0, 1));
         Assert.All(runs, r => Assert.True(r.GetProperty("wall_seconds").GetDouble() > 0));
@@ -45,7 +46,7 @@ public sealed class DistillCliTests : IDisposable
     [Theory]
     [InlineData("--epochs 0", "--epochs must be at least 1, got 0.")]
     [InlineData("--lr -1", "--lr must be a positive number, got -1.")]
-    [InlineData("--method kdd", "Unknown method 'kdd' for --method; choose from: none, kd,")]
+    [InlineData("--method kdd", "--method: Unknown distillation method 'kdd' in 'kdd'; choose from none, kd,")]
     [InlineData("--seeds 0", "--seeds must be at least 1")]
     [InlineData("--student-widths 0", "--student-widths takes whole numbers in 1..65536, got 0.")]
     [InlineData("--no-such-option", "--no-such-option")]

@@ -47,6 +47,8 @@ public sealed class ReproduceCommandTests : IDisposable
     {
         var (code, output) = Run("reproduce", "beatgan", "--seeds", "2", "--teacher-epochs", "2", "--students", "none", "--out", folder);
         Assert.True(code == 0, output);
+        Assert.Contains("batch 16, lr 0.001, teachers only (--students none)", output);
+        Assert.DoesNotContain("students:", output);
         string[] runs = File.ReadAllLines(Path.Combine(folder, "beatgan-runs.csv"));
         Assert.Equal(["teacher", "teacher"], runs.Skip(1).Select(l => l.Split(',')[2]));
         string[] history = File.ReadAllLines(Path.Combine(folder, "beatgan-history.csv"));

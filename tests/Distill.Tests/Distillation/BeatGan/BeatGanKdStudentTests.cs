@@ -37,7 +37,7 @@ public class BeatGanKdStudentTests
     [InlineData("kd", "Unknown BeatGAN distillation term 'kd'")]
     [InlineData("rec-kd=-1", "non-negative number")]
     [InlineData("rec-kd=abc", "non-negative number")]
-    [InlineData("rec-kd+rec-kd", "appears twice")]
+    [InlineData("rec-kd+rec-kd", "names rec-kd twice")]
     public void BadRecipesNameTheProblem(string recipe, string message)
     {
         var error = Assert.Throws<FormatException>(() => BeatGanKdStudent.Parse(recipe));
