@@ -5,8 +5,10 @@ namespace Distill.Models;
 
 /// <summary>A forward hook on one submodule that keeps its output while a <see cref="HookedFeatureModel"/> runs a forward pass.</summary>
 /// <remarks>The hook only looks while armed, so calls of the network outside <see cref="HookedFeatureModel.ForwardFeatures"/>
-/// keep no reference to their tensors; the captured tensor is the module's own output (not a copy), so it carries the
-/// gradient and lives in the caller's dispose scope.</remarks>
+/// keep no reference to their tensors. The captured tensor is an alias of the module's output (the same storage and autograd
+/// node, no copy), so it carries the gradient; a handle of its own is needed because TorchSharp's <c>Sequential</c> disposes
+/// each intermediate output as soon as the next layer has read it. The alias is made in the caller's dispose scope and ends
+/// with it.</remarks>
 internal sealed class FeatureHook
 {
     private readonly Action remove;
@@ -70,7 +72,7 @@ internal sealed class FeatureHook
     {
         if (armed)
         {
-            captured = output;
+            captured = output.alias();
             Calls++;
         }
         return output;
