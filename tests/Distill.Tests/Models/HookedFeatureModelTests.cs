@@ -136,12 +136,14 @@ public class HookedFeatureModelTests
         long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 
         for (int i = 0; i < 5; i++)
+        {
             using (NewDisposeScope())
             {
                 var result = hooked.ForwardFeatures(x);
                 (result.Output.sum() + result.Features[0].sum()).backward();
-                hooked.call(x); // outside ForwardFeatures the hooks look away
             }
+            using var output = hooked.call(x); // no scope here: outside ForwardFeatures the hooks must make no tensor at all
+        }
 
         Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
