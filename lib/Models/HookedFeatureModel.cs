@@ -16,7 +16,9 @@ namespace Distill.Models;
 /// <c>forward</c> method calls <c>layer.forward(x)</c> directly; a hooked module that did not run says so.</para>
 /// <para>The wrapped module is registered as this module's child <c>model</c>: its parameters, training mode and device move
 /// with this wrapper, so a <c>Distiller</c> freezes a hooked teacher like any other. It stays the caller's: disposing the
-/// wrapper removes the hooks and leaves the module alive, as torchdistill's hook manager leaves the model.</para>
+/// wrapper removes the hooks and leaves the module alive, as torchdistill's hook manager leaves the model. The wrapper's
+/// <c>state_dict</c> names carry the child's prefix (<c>model.layers.0.weight</c>); save <see cref="Model"/> itself to keep
+/// your own names.</para>
 /// </remarks>
 public sealed class HookedFeatureModel : nn.Module<Tensor, Tensor>, IFeatureModel
 {
