@@ -1,6 +1,5 @@
 using Distill.Data;
 using Distill.Data.Tabular;
-using Distill.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,7 +9,7 @@ namespace Distill.Training;
 /// <param name="model">The classifier; its output width must equal the task's <see cref="ClassificationTask.OutputCount"/>.</param>
 /// <param name="task">Task loss and evaluation.</param>
 /// <param name="view">Which columns the model reads.</param>
-public sealed class ClassifierObjective(Mlp model, ClassificationTask task, InputView view) : ITrainingObjective
+public sealed class ClassifierObjective(nn.Module<Tensor, Tensor> model, ClassificationTask task, InputView view) : ITrainingObjective
 {
     /// <inheritdoc />
     public nn.Module Model => model;

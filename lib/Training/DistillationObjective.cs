@@ -1,7 +1,6 @@
 using Distill.Data.Tabular;
 using Distill.Distillation;
 using Distill.Losses.Crd;
-using Distill.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,10 +9,11 @@ namespace Distill.Training;
 
 /// <summary>Training a student through a <see cref="Distiller"/>: its task loss plus the distillation terms, the teacher
 /// reading its own (possibly privileged) view of the same rows.</summary>
-/// <param name="student">The student, reading the student view.</param>
+/// <param name="student">The student, reading the student view: a library model or any TorchSharp module (wrap your own in a
+/// <see cref="Distill.Models.HookedFeatureModel"/> to give the distiller its features).</param>
 /// <param name="distiller">Task loss, frozen teacher and weighted terms; built for <paramref name="student"/>.</param>
 /// <param name="task">How the student is evaluated.</param>
-public sealed class DistillationObjective(Mlp student, Distiller distiller, ClassificationTask task) : ITrainingObjective
+public sealed class DistillationObjective(nn.Module<Tensor, Tensor> student, Distiller distiller, ClassificationTask task) : ITrainingObjective
 {
     /// <inheritdoc />
     public nn.Module Model => student;
