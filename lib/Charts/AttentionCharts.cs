@@ -59,6 +59,25 @@ public static class AttentionCharts
             .FullWidth(Math.Max(ChartStyle.DefaultHeight, 160 + 40 * teacher.Length));
     }
 
+    /// <summary>How far the student's maps are from the teacher's, as the heatmaps show them: the mean over examples of
+    /// the Euclidean distance between the two unit-length maps of a row (0 when they coincide, at most √2).</summary>
+    /// <param name="loss">The attention-transfer loss whose maps are compared (its exponent p).</param>
+    /// <param name="teacherFeature">The teacher's feature <c>[B, Ct]</c> or <c>[B, C, Lt]</c>.</param>
+    /// <param name="studentFeature">The student's feature of the same rows.</param>
+    public static double MeanRowDistance(AttentionTransferLoss loss, Tensor teacherFeature, Tensor studentFeature)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        if (teacherFeature.shape[0] != studentFeature.shape[0])
+            throw new ArgumentException(
+                $"Teacher and student features have {teacherFeature.shape[0]} and {studentFeature.shape[0]} rows: pass the features of the same examples.");
+        long length = Math.Min(Length(teacherFeature), Length(studentFeature));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var teacher = loss.AttentionMap(PoolTo(teacherFeature.detach(), length));   // [B, L]
+        var student = loss.AttentionMap(PoolTo(studentFeature.detach(), length));   // [B, L]
+        return (student - teacher).norm(1).mean().to(ScalarType.Float64).item<double>();
+    }
+
     // Units (dense) or positions (1-D conv) compared by the loss.
     private static long Length(Tensor feature) => feature.dim() switch
     {

@@ -59,4 +59,18 @@ public sealed class AttentionChartsTests
         Assert.Contains("same examples", Assert.Throws<ArgumentException>(
             () => AttentionCharts.TeacherVersusStudent(loss, zeros(3, 4), zeros(2, 4))).Message);
     }
+
+    [Fact]
+    public void MeanRowDistanceIsTheDistanceBetweenTheMapsTheHeatmapsShow()
+    {
+        var loss = new AttentionTransferLoss([LayerPair.Last]);
+        // The case above: teacher maps (1, 9)/sqrt(82) and (4, 1)/sqrt(17); student (9, 16)/sqrt(337) and (1, 4)/sqrt(17).
+        var teacher = tensor(new float[] { 0, 2, 3, 3, -2, -2, 1, 1 }, [2, 4]);
+        var student = tensor(new float[] { 3, 4, 1, -2 }, [2, 2]);
+        double row0 = Math.Sqrt(Math.Pow(9 / Math.Sqrt(337) - 1 / Math.Sqrt(82), 2) + Math.Pow(16 / Math.Sqrt(337) - 9 / Math.Sqrt(82), 2));
+        double row1 = Math.Sqrt(2 * Math.Pow(4 / Math.Sqrt(17) - 1 / Math.Sqrt(17), 2));
+        Assert.Equal((row0 + row1) / 2, AttentionCharts.MeanRowDistance(loss, teacher, student), 6);
+        Assert.Equal(0, AttentionCharts.MeanRowDistance(loss, student, student * 3), 6); // invariant to the feature's scale
+        Assert.Throws<ArgumentException>(() => AttentionCharts.MeanRowDistance(loss, teacher, student.narrow(0, 0, 1)));
+    }
 }
