@@ -17,9 +17,14 @@ public sealed class CliProcessTests : IDisposable
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
+    // A test run started as a background job of a shell without job control (`./test.sh &` in a script, some CI runners)
+    // inherits SIGINT ignored, and so would the child: .NET keeps an inherited SIG_IGN, as shells expect. The child is
+    // therefore started through coreutils' `env --default-signal=INT`, which gives it the disposition a terminal gives.
     private static Process Start(string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "distill.dll"));
         foreach (string arg in args) start.ArgumentList.Add(arg);
         start.Environment["OMP_NUM_THREADS"] = "1";
