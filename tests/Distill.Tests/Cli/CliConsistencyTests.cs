@@ -73,7 +73,7 @@ public sealed class CliConsistencyTests : IDisposable
     [InlineData("data mitbih --export-fold 0 --output fold0", "'--output' was renamed to '--out'.")]
     [InlineData("train-teacher --data my.csv", "--data names the data set ('breast-cancer'), got 'my.csv'. '--data PATH' was renamed to '--csv PATH': pass a CSV as --csv my.csv.")]
     [InlineData("distill --data my.csv", "--data names the data set ('breast-cancer'), got 'my.csv'. '--data PATH' was renamed to '--csv PATH': pass a CSV as --csv my.csv.")]
-    [InlineData("reproduce beatgan --data beats.npy", "--data names the data set ('embedded' or 'mitbih'), got 'beats.npy'. MIT-BIH records of your own: --data mitbih --cache DIR.")]
+    [InlineData("reproduce beatgan --seeds 1 --teacher-epochs 1 --teachers-only --data beats.npy", "--data names the data set ('embedded' or 'mitbih'), got 'beats.npy'. MIT-BIH records of your own: --data mitbih --cache DIR.")]
     [InlineData("reproduce beatgan --students rec-kd", "'--students' was renamed to '--method': the specs of 'distill --method', where 'none' is the student " +
                                                       "without distillation; for the teachers alone ('--students none' before) pass --teachers-only")]
     [InlineData("reproduce beatgan --students none", "'--students' was renamed to '--method': the specs of 'distill --method', where 'none' is the student " +

@@ -107,7 +107,7 @@ public sealed class ReproduceCommandTests : IDisposable
     [InlineData(new[] { "--method", "kd" }, "Unknown BeatGAN distillation term 'kd'")]
     [InlineData(new[] { "--lr", "0" }, "--lr must be a positive number")]
     [InlineData(new[] { "--validation", "test" }, "--validation must be 'authors' or 'eval'")]
-    [InlineData(new[] { "--teachers-only", "--method", "rec-kd" }, "--teachers-only trains no student; pass --method or --teachers-only, not both.")]
+    [InlineData(new[] { "--seeds", "1", "--teacher-epochs", "1", "--student-epochs", "1", "--teachers-only", "--method", "rec-kd" }, "--teachers-only trains no student; pass --method or --teachers-only, not both.")]
     public void BadUsageIsExitCodeTwo(string[] args, string message)
     {
         var (code, output) = Run(["reproduce", "beatgan", .. args]);
