@@ -87,6 +87,24 @@ public static class CliOptions
     public static Option<double?> OptionalNumber(string name, string description, bool positive)
         => new(name) { Description = description, CustomParser = r => ParseNumber(r, name, positive) };
 
+    /// <summary>The <c>--data</c> option of every command that trains: always the name of a data set, never a path (files
+    /// are given with their own options: <c>--csv</c>, <c>--cache</c>, <c>--teacher</c>). Any other value is the usage error
+    /// "--data names the data set ('a' or 'b'), got 'x'." followed by <paramref name="hint"/>.</summary>
+    /// <param name="description">What each name means.</param>
+    /// <param name="names">The data sets, the first the default.</param>
+    /// <param name="hint">Where a file of the user's own goes, given the value typed.</param>
+    public static Option<string> DataSet(string description, IReadOnlyList<string> names, Func<string, string> hint)
+    {
+        var option = new Option<string>("--data") { Description = description, DefaultValueFactory = _ => names[0] };
+        option.Validators.Add(r =>
+        {
+            string value = r.Tokens.Count > 0 ? r.Tokens[0].Value : names[0];
+            if (!names.Contains(value))
+                r.AddError($"--data names the data set ({string.Join(" or ", names.Select(n => $"'{n}'"))}), got '{value}'. {hint(value)}");
+        });
+        return option;
+    }
+
     /// <summary>Adds a hidden option <paramref name="oldName"/> to <paramref name="command"/> whose use is the usage error
     /// "'old' was renamed to 'new'" (one release of grace for scripts written against the old name).</summary>
     /// <param name="command">The command that had the old option.</param>

@@ -19,11 +19,9 @@ public sealed class CommonOptions
     public const string DefaultOutputFolder = "distill-runs";
 
     /// <summary>The data set: the embedded breast cancer table, or a CSV of the same layout given with <see cref="Csv"/>.</summary>
-    public Option<string> Data { get; } = new("--data")
-    {
-        Description = $"Data set: '{BreastCancer}' (Breast Cancer Wisconsin, the embedded copy in data/uci, or the file given with --csv).",
-        DefaultValueFactory = _ => BreastCancer,
-    };
+    public Option<string> Data { get; } = CliOptions.DataSet(
+        $"Data set: '{BreastCancer}' (Breast Cancer Wisconsin, the embedded copy in data/uci, or the file given with --csv).", [BreastCancer],
+        value => $"'--data PATH' was renamed to '--csv PATH': pass a CSV as --csv {value}.");
 
     /// <summary>A breast cancer CSV in scikit-learn's layout, replacing the embedded copy.</summary>
     public Option<FileInfo?> Csv { get; } = new("--csv")
@@ -63,13 +61,6 @@ public sealed class CommonOptions
     /// <summary>Adds every option to <paramref name="command"/>, with the renamed spellings of earlier releases.</summary>
     public void AddTo(Command command)
     {
-        Data.Validators.Add(r =>
-        {
-            string value = r.Tokens.Count > 0 ? r.Tokens[0].Value : BreastCancer;
-            if (value != BreastCancer)
-                r.AddError($"--data names the data set ('{BreastCancer}'), got '{value}'. '--data PATH' was renamed to '--csv PATH': " +
-                           $"pass a CSV as --csv {value}.");
-        });
         foreach (var option in new Option[] { Data, Csv, DataSeed, Epochs, BatchSize, LearningRate, Patience, Output, Quiet })
             command.Options.Add(option);
     }

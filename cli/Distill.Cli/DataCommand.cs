@@ -56,6 +56,7 @@ public static class DataCommand
             download, cache, baseUrl, exportFold, output, maxTrain,
         };
         mitbihOptions.AddTo(mitbih);
+        CliOptions.Renamed(mitbih, "--output", "--out");
         mitbih.Validators.Add(r =>
         {
             bool exporting = r.GetValue(exportFold) is not null;

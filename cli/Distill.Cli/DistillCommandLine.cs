@@ -25,17 +25,7 @@ public static class DistillCommandLine
         if (output != Console.Out || Console.IsOutputRedirected) console.Profile.Width = 160; // logs and tests: no wrapping at 80 columns
         using var ownStop = stop is null ? new StopRequest() : null;
         var terminal = new Terminal(console, error, stop ?? ownStop!);
-        // Not a RootCommand: that one is named after the executable, "distill", which the tokenizer would confuse with
-        // the "distill" subcommand; help and version are added by hand instead.
-        var root = new Command("Distill", "Knowledge distillation experiments on tabular data and ECG beats (Distill library). " + ExitCodes)
-        {
-            new HelpOption(),
-            new VersionOption(),
-            TrainTeacherCommand.Create(terminal),
-            DistillCommand.Create(terminal),
-            DataCommand.Create(terminal),
-            ReproduceCommand.Create(terminal),
-        };
+        var root = Create(terminal);
         try
         {
             var parse = root.Parse(args);
@@ -53,4 +43,18 @@ public static class DistillCommandLine
             return Failures.Guard(terminal, () => throw unexpected);
         }
     }
+
+    /// <summary>The command tree (every command and option, not yet parsed), writing to <paramref name="terminal"/>.</summary>
+    public static Command Create(Terminal terminal) =>
+        // Not a RootCommand: that one is named after the executable, "distill", which the tokenizer would confuse with
+        // the "distill" subcommand; help and version are added by hand instead.
+        new("Distill", "Knowledge distillation experiments on tabular data and ECG beats (Distill library). " + ExitCodes)
+        {
+            new HelpOption(),
+            new VersionOption(),
+            TrainTeacherCommand.Create(terminal),
+            DistillCommand.Create(terminal),
+            DataCommand.Create(terminal),
+            ReproduceCommand.Create(terminal),
+        };
 }

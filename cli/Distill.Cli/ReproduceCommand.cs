@@ -22,19 +22,11 @@ public static class ReproduceCommand
     public static Command Create(Terminal terminal)
     {
         var console = terminal.Out;
-        var data = new Option<string>("--data")
-        {
-            Description = "Beats to use. 'embedded': the BeatGAN authors' 128 demo MIT-BIH beats shipped in data/ " +
-                          "(train 32 normal; validation 8 normal + 16 abnormal; test 24 normal + 48 abnormal); batch 16, Adam 1e-3. " +
-                          "'mitbih': the paper's protocol on MIT-BIH records (44 non-paced records, 5 folds of the normal beats, every " +
-                          "abnormal beat tested, 10% to validation); batch 64, Adam 1e-4. Get the records with 'distill data mitbih --download'.",
-            DefaultValueFactory = _ => "embedded",
-        };
-        data.Validators.Add(r =>
-        {
-            string value = r.GetValueOrDefault<string>() ?? "";
-            if (value is not ("embedded" or "mitbih")) r.AddError($"--data must be 'embedded' or 'mitbih', got '{value}'.");
-        });
+        var data = CliOptions.DataSet("Beats to use. 'embedded': the BeatGAN authors' 128 demo MIT-BIH beats shipped in data/ " +
+            "(train 32 normal; validation 8 normal + 16 abnormal; test 24 normal + 48 abnormal); batch 16, Adam 1e-3. " +
+            "'mitbih': the paper's protocol on MIT-BIH records (44 non-paced records, 5 folds of the normal beats, every " +
+            "abnormal beat tested, 10% to validation); batch 64, Adam 1e-4. Get the records with 'distill data mitbih --download'.",
+            ["embedded", "mitbih"], _ => "MIT-BIH records of your own: --data mitbih --cache DIR.");
         var cache = new Option<DirectoryInfo>("--cache")
         {
             Description = $"With --data mitbih: folder holding the records (default ${MitBih.CacheVariable}, else ~/.cache/distill/mitdb).",
@@ -56,21 +48,25 @@ public static class ReproduceCommand
         var batchSize = CliOptions.OptionalInteger("--batch-size", "Beats per step (default 16 on embedded, 64 on mitbih).", 1, CliOptions.MaxCount);
         var learningRate = CliOptions.OptionalNumber("--lr",
             "Adam learning rate of every network (default 1e-3 on embedded, the paper's 1e-4 on mitbih).", positive: true);
-        var students = new Option<string[]>("--students")
+        var methods = new Option<string[]>("--method")
         {
-            Description = $"Distilled students to train besides the plain one, each a term or terms joined by '+', each with an optional " +
-                          $"'=weight', e.g. --students rec-kd crd=0.05 'rec-kd+latent'. Terms: {TermNames}. Default: one student per term " +
-                          "with its default weight. '--students none' trains the teachers alone (no plain student either): a learning curve.",
+            HelpName = "spec",
+            Description = $"Distilled students, one per spec, in the grammar of 'distill --method': terms joined by '+', each with an " +
+                          $"optional '=weight', e.g. --method rec-kd crd=0.05 'rec-kd+latent'. Terms: {TermNames}. 'none' is the student " +
+                          "without distillation, which is always trained as the baseline: '--method none' trains it alone. Default: one " +
+                          "student per term with its default weight.",
             AllowMultipleArgumentsPerToken = true,
         };
-        students.Validators.Add(r =>
+        methods.Validators.Add(r =>
         {
-            var values = r.GetValueOrDefault<string[]>() ?? [];
-            if (values.Contains(SpecGrammar.None) && values.Length > 1) r.AddError("--students none trains no student; name students or 'none', not both.");
-            foreach (string recipe in values.Where(v => v != SpecGrammar.None))
-                try { BeatGanKdStudent.Parse(recipe); }
-                catch (FormatException error) { r.AddError($"--students: {error.Message}"); }
+            foreach (string spec in (r.GetValueOrDefault<string[]>() ?? []).Where(v => v != SpecGrammar.None))
+                try { BeatGanKdStudent.Parse(spec); }
+                catch (FormatException error) { r.AddError($"--method: {error.Message}"); }
         });
+        var teachersOnly = new Option<bool>("--teachers-only")
+        {
+            Description = "Train the teachers and no student at all (a teacher's learning curve); not with --method.",
+        };
         var saveTeachers = new Option<bool>("--save-teachers")
         {
             Description = "Save every teacher trained here (its kept epoch) under OUT/teachers as PyTorch state_dicts with the authors' names " +
@@ -132,7 +128,7 @@ public static class ReproduceCommand
         var beatgan = new Command("beatgan", "BeatGAN anomaly detection (Zhou et al., IJCAI 2019): teacher, student without KD, and distilled " +
                                              $"students ({TermNames}; const-kd is the lab notes' gradient-free KL, kept to show it changes nothing).")
         {
-            data, cache, folds, maxTrain, seeds, teacherEpochs, studentEpochs, batchSize, learningRate, students, tune,
+            data, cache, folds, maxTrain, seeds, teacherEpochs, studentEpochs, batchSize, learningRate, methods, teachersOnly, tune,
             teacherFile, teacherDiscriminatorFile, output, checkpoint, teacherSeed, validation, saveTeachers, scores,
         };
         mitbihOptions.AddTo(beatgan);
@@ -140,6 +136,8 @@ public static class ReproduceCommand
         {
             if ((r.GetValue(teacherFile) is null) != (r.GetValue(teacherDiscriminatorFile) is null))
                 r.AddError("--teacher and --teacher-discriminator go together: the d-at term and the students' setup need both networks.");
+            if (r.GetValue(teachersOnly) && r.GetResult(methods) is { Implicit: false })
+                r.AddError("--teachers-only trains no student; pass --method or --teachers-only, not both.");
             if (r.GetValue(teacherFile) is not null && r.GetResult(teacherEpochs) is { Implicit: false })
                 r.AddError("--teacher-epochs applies to a teacher trained here; with --teacher the teacher is loaded, not trained: drop --teacher-epochs.");
             if (r.GetValue(data) != "mitbih")
@@ -148,6 +146,9 @@ public static class ReproduceCommand
                         r.AddError($"{option.Name} applies to --data mitbih only.");
         });
         CliOptions.Renamed(beatgan, "--output", "--out");
+        CliOptions.Renamed(beatgan, "--students", "--method",
+            "the specs of 'distill --method', where 'none' is the student without distillation; for the teachers alone " +
+            "('--students none' before) pass --teachers-only");
         beatgan.SetAction(parse => Failures.Guard(terminal, () =>
         {
             string outputFolder = OutputFolder.Probe(parse.GetValue(output)!.FullName, "--out");
@@ -161,9 +162,9 @@ public static class ReproduceCommand
             {
                 BatchSize = parse.GetValue(batchSize) ?? config.BatchSize,
                 LearningRate = parse.GetValue(learningRate) ?? config.LearningRate,
-                Students = parse.GetValue(students) is { Length: > 0 } recipes
-                    ? recipes.Where(r => r != SpecGrammar.None).Select(BeatGanKdStudent.Parse).ToArray() : config.Students,
-                TeacherOnly = parse.GetValue(students)?.Contains(SpecGrammar.None) == true,
+                Students = parse.GetValue(methods) is { Length: > 0 } specs
+                    ? specs.Where(r => r != SpecGrammar.None).Select(BeatGanKdStudent.Parse).ToArray() : config.Students,
+                TeacherOnly = parse.GetValue(teachersOnly),
                 TeacherSeed = parse.GetValue(teacherSeed),
                 Validation = parse.GetValue(validation) == "eval" ? BeatGanValidation.EvaluationMode : BeatGanValidation.TrainingModeBatches,
             };
@@ -179,7 +180,8 @@ public static class ReproduceCommand
                 console.WriteLine(beats.Description);
                 var foldConfig = parse.GetValue(tune) ? Tuned(config, beats, console) : config;
                 console.WriteLine($"batch {foldConfig.BatchSize}, lr {foldConfig.LearningRate}, " +
-                                  (foldConfig.TeacherOnly ? "teachers only (--students none)" : $"students: {string.Join("; ", foldConfig.Students)}"));
+                                  (foldConfig.TeacherOnly ? "teachers only (--teachers-only)"
+                                      : $"students: none (the baseline){string.Concat(foldConfig.Students.Select(s => $"; {s}"))}"));
                 IReadOnlyList<BeatGanKdRun> foldRuns;
                 try
                 {

@@ -117,12 +117,12 @@ public sealed class CliOutputTests : IDisposable
     [Fact]
     public void ABeatGanCheckpointOfMoreEpochsIsNotCalledCompleteAndACorruptTeacherIsBlamedOnTheTeacher()
     {
-        string[] args = ["reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "2", "--student-epochs", "2", "--students", "rec-kd",
+        string[] args = ["reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "2", "--student-epochs", "2", "--method", "rec-kd",
                          "--checkpoint", In("checkpoints"), "--out", In("runs")];
         var first = Run(args);
         Assert.True(first.Code == 0, first.Output + first.Error);
 
-        var fewer = Run("reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "2", "--student-epochs", "1", "--students", "rec-kd",
+        var fewer = Run("reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "2", "--student-epochs", "1", "--method", "rec-kd",
                         "--checkpoint", In("checkpoints"), "--out", In("runs"));
         Assert.Equal((int)ExitCode.BadData, fewer.Code);
         Assert.DoesNotContain("(2 of 1 epochs)", fewer.Output);

@@ -81,7 +81,7 @@ public sealed class CliProcessTests : IDisposable
     [Fact]
     public void KillNineWhileACheckpointIsWrittenThenTheSameCommandResumesAndCleansUp()
     {
-        string[] args = ["reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "4", "--student-epochs", "1", "--students", "rec-kd",
+        string[] args = ["reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "4", "--student-epochs", "1", "--method", "rec-kd",
                          "--checkpoint", In("checkpoints"), "--out", In("killed")];
         Directory.CreateDirectory(In("checkpoints"));
         using var watcher = new FileSystemWatcher(In("checkpoints"), "*.tmp");
@@ -108,7 +108,7 @@ public sealed class CliProcessTests : IDisposable
         Assert.True(resumed.Code == 0, resumed.Output + resumed.Error);
         Assert.Contains("fold 0 seed 0 teacher: resumes from", resumed.Output);
         Assert.Empty(Directory.GetFiles(In("checkpoints"), "*.tmp")); // the killed write's leftover is gone
-        var straight = RunHere(["reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "4", "--student-epochs", "1", "--students", "rec-kd",
+        var straight = RunHere(["reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "4", "--student-epochs", "1", "--method", "rec-kd",
                                 "--out", In("straight")]);
         Assert.Equal(0, straight.Code);
         Assert.Equal(WithoutWallTime(In("straight/beatgan-runs.csv")), WithoutWallTime(In("killed/beatgan-runs.csv")));

@@ -3,7 +3,7 @@ using Distill.Cli;
 namespace Distill.Tests.Cli;
 
 /// <summary>Every malformed command line is a one-line usage error with exit code 2: no stack trace, no allocation of an
-/// absurd size, and old option spellings say what they were renamed to.</summary>
+/// absurd size (old option spellings: <see cref="CliConsistencyTests"/>).</summary>
 public sealed class CliUsageTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("distill-usage-").FullName;
@@ -44,29 +44,6 @@ public sealed class CliUsageTests : IDisposable
         Assert.Equal(message, result.Error.Split('\n')[0].TrimEnd());
         Assert.DoesNotContain("   at ", result.Error); // no stack trace
         Assert.Empty(result.Output);
-    }
-
-    [Theory]
-    [InlineData("train-teacher --output t.pt", "'--output' was renamed to '--out': the teacher is saved as teacher.pt in the --out folder, next to runs.csv")]
-    [InlineData("distill --output runs", "'--output' was renamed to '--out'.")]
-    [InlineData("reproduce beatgan --output runs", "'--output' was renamed to '--out'.")]
-    [InlineData("distill --data my.csv", "--data names the data set ('breast-cancer'), got 'my.csv'. '--data PATH' was renamed to '--csv PATH': pass a CSV as --csv my.csv.")]
-    [InlineData("train-teacher --data my.csv", "--data names the data set ('breast-cancer'), got 'my.csv'. '--data PATH' was renamed to '--csv PATH': pass a CSV as --csv my.csv.")]
-    public void OldSpellingsSayWhatTheyWereRenamedTo(string arguments, string message)
-    {
-        var result = Run(arguments.Split(' '));
-        Assert.Equal((int)ExitCode.BadUsage, result.Code);
-        Assert.Equal(message, result.Error.Split('\n')[0].TrimEnd());
-    }
-
-    [Fact]
-    public void ACheckpointFileWhereAFolderIsExpectedIsAUsageError()
-    {
-        string file = Path.Combine(folder, "teacher.ckpt");
-        var result = Run("train-teacher", "--epochs", "1", "--checkpoint", file, "--out", Path.Combine(folder, "out"));
-        Assert.Equal((int)ExitCode.BadUsage, result.Code);
-        Assert.StartsWith("usage: --checkpoint takes a folder (it took a file in train-teacher before)", result.Error);
-        Assert.False(Directory.Exists(file));
     }
 
     [Fact]

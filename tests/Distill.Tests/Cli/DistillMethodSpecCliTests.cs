@@ -101,9 +101,9 @@ public sealed class DistillMethodSpecCliTests : IDisposable
     [Fact]
     public void BeatGanRecipesGiveTheSameErrorsInTheSameWords()
     {
-        var result = Run("reproduce", "beatgan", "--students", "rec-kd+rec-kd", "--out", In("runs"));
+        var result = Run("reproduce", "beatgan", "--method", "rec-kd+rec-kd", "--out", In("runs"));
         Assert.Equal((int)ExitCode.BadUsage, result.Code);
-        Assert.Equal("--students: 'rec-kd+rec-kd' names rec-kd twice; give each term once with its total weight.", result.Error.Split('\n')[0].TrimEnd('\r'));
+        Assert.Equal("--method: 'rec-kd+rec-kd' names rec-kd twice; give each term once with its total weight.", result.Error.Split('\n')[0].TrimEnd('\r'));
     }
 
     private static Dictionary<string, double> Metrics(JsonElement run)

@@ -19,7 +19,7 @@ public sealed class ReproduceCheckpointTests : IDisposable
     private (int Code, string Output) Reproduce(string output, int studentEpochs, string? checkpoint, string learningRate = "0.001")
     {
         string[] args = ["reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "1", "--student-epochs", studentEpochs.ToString(),
-                         "--students", "crd", "--lr", learningRate, "--out", Sub(output)];
+                         "--method", "crd", "--lr", learningRate, "--out", Sub(output)];
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
         int code = DistillCommandLine.Run(checkpoint is null ? args : [.. args, "--checkpoint", checkpoint], stdout, stderr);
         return (code, stdout + stderr.ToString());

@@ -45,9 +45,9 @@ public sealed class ReproduceCommandTests : IDisposable
     [Fact]
     public void TeachersAloneGiveALearningCurveAndOneTeacherCanServeEverySeed()
     {
-        var (code, output) = Run("reproduce", "beatgan", "--seeds", "2", "--teacher-epochs", "2", "--students", "none", "--out", folder);
+        var (code, output) = Run("reproduce", "beatgan", "--seeds", "2", "--teacher-epochs", "2", "--teachers-only", "--out", folder);
         Assert.True(code == 0, output);
-        Assert.Contains("batch 16, lr 0.001, teachers only (--students none)", output);
+        Assert.Contains("batch 16, lr 0.001, teachers only (--teachers-only)", output);
         Assert.DoesNotContain("students:", output);
         string[] runs = File.ReadAllLines(Path.Combine(folder, "beatgan-runs.csv"));
         Assert.Equal(["teacher", "teacher"], runs.Skip(1).Select(l => l.Split(',')[2]));
@@ -56,7 +56,7 @@ public sealed class ReproduceCommandTests : IDisposable
         Assert.All(history.Skip(1), l => Assert.NotEqual("", l.Split(',')[12])); // the test AUC of every epoch's weights
 
         (code, output) = Run("reproduce", "beatgan", "--seeds", "2", "--teacher-seed", "0", "--teacher-epochs", "1", "--student-epochs", "1",
-                             "--students", "rec-kd", "--out", folder);
+                             "--method", "rec-kd", "--out", folder);
         Assert.True(code == 0, output);
         runs = File.ReadAllLines(Path.Combine(folder, "beatgan-runs.csv"));
         Assert.Equal(["teacher", "student", "student + rec-kd", "student", "student + rec-kd"], runs.Skip(1).Select(l => l.Split(',')[2]));
@@ -68,7 +68,7 @@ public sealed class ReproduceCommandTests : IDisposable
     public void MitBihFoldProtocolRunsOnRecordHundred()
     {
         var (code, output) = Run("reproduce", "beatgan", "--data", "mitbih", "--records", "100", "--folds", "0", "2", "--max-train-beats", "64",
-            "--seeds", "1", "--teacher-epochs", "1", "--student-epochs", "1", "--students", "rec-kd+crd", "--out", folder);
+            "--seeds", "1", "--teacher-epochs", "1", "--student-epochs", "1", "--method", "rec-kd+crd", "--out", folder);
         Assert.True(code == 0, output);
         Assert.Contains("Embedded MIT-BIH record 100", output);
         Assert.Contains("Fold 2 of 5: train 64 normal (of", output);
@@ -82,7 +82,7 @@ public sealed class ReproduceCommandTests : IDisposable
     [Fact]
     public void SavedTeachersReloadToTheSameScoresAndEveryTestBeatIsWritten()
     {
-        var (code, output) = Run("reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "1", "--students", "none", "--save-teachers",
+        var (code, output) = Run("reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "1", "--teachers-only", "--save-teachers",
                                  "--scores", "--out", folder);
         Assert.True(code == 0, output);
         var (g, d) = Distill.Distillation.BeatGan.BeatGanKdExperiment.TeacherFiles(Path.Combine(folder, "teachers"), 0, 0);
@@ -92,7 +92,7 @@ public sealed class ReproduceCommandTests : IDisposable
         Assert.Equal(testBeats + 1, trained.Length);
 
         string reloaded = Path.Combine(folder, "reloaded");
-        (code, output) = Run("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "1", "--students", "none",
+        (code, output) = Run("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "1", "--teachers-only",
                              "--scores", "--out", reloaded);
         Assert.True(code == 0, output);
         string[] again = File.ReadAllLines(Path.Combine(reloaded, "beatgan-scores.csv"));
@@ -100,14 +100,14 @@ public sealed class ReproduceCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new[] { "--data", "ptb" }, "--data must be 'embedded' or 'mitbih', got 'ptb'")]
+    [InlineData(new[] { "--data", "ptb" }, "--data names the data set ('embedded' or 'mitbih'), got 'ptb'.")]
     [InlineData(new[] { "--folds", "1" }, "--folds applies to --data mitbih only")]
     [InlineData(new[] { "--data", "mitbih", "--folds", "5" }, "--folds takes whole numbers in 0..4, got 5.")]
     [InlineData(new[] { "--data", "mitbih", "--records", "100", "999" }, "not MIT-BIH records: 999")]
-    [InlineData(new[] { "--students", "kd" }, "Unknown BeatGAN distillation term 'kd'")]
+    [InlineData(new[] { "--method", "kd" }, "Unknown BeatGAN distillation term 'kd'")]
     [InlineData(new[] { "--lr", "0" }, "--lr must be a positive number")]
     [InlineData(new[] { "--validation", "test" }, "--validation must be 'authors' or 'eval'")]
-    [InlineData(new[] { "--students", "none", "rec-kd" }, "--students none trains no student")]
+    [InlineData(new[] { "--seeds", "1", "--teacher-epochs", "1", "--student-epochs", "1", "--teachers-only", "--method", "rec-kd" }, "--teachers-only trains no student; pass --method or --teachers-only, not both.")]
     public void BadUsageIsExitCodeTwo(string[] args, string message)
     {
         var (code, output) = Run(["reproduce", "beatgan", .. args]);
@@ -124,7 +124,7 @@ public sealed class ReproduceCommandTests : IDisposable
         using (var discriminator = new BeatGanDiscriminator(new BeatGanOptions())) discriminator.SavePyTorch(d, PyTorchLayouts.BeatGanDiscriminator(discriminator));
 
         var (code, output) = Run("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "2",
-            "--student-epochs", "1", "--students", "rec-kd", "--out", folder);
+            "--student-epochs", "1", "--method", "rec-kd", "--out", folder);
 
         Assert.True(code == 0, output);
         // The loaded teacher's row records the truth: no epoch was trained here.

@@ -16,7 +16,7 @@ public sealed class BeatGanResultFilesTests : IDisposable
     {
         var output = new StringWriter();
         int code = DistillCommandLine.Run(["reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "2", "--student-epochs", "1",
-                                           "--students", "rec-kd", "--scores", "--out", folder], output, output);
+                                           "--method", "rec-kd", "--scores", "--out", folder], output, output);
         Assert.True(code == 0, output.ToString());
 
         var runs = BeatGanResultFiles.Runs(Path.Combine(folder, "beatgan-runs.csv"));
