@@ -18,6 +18,9 @@ public static class HintonOmittedThree
     /// <summary>Distillation temperature of the MNIST experiments.</summary>
     public const double Temperature = 20;
 
+    /// <summary>MNIST training cases (the teacher's training set; the transfer set is these without the 3s).</summary>
+    public const int TrainCount = 60_000;
+
     /// <summary>MNIST test cases.</summary>
     public const int TestCount = 10_000;
 

@@ -53,6 +53,7 @@ public sealed partial class NotebookTextTests
                 "3.2 3.4 (sections of Tian et al.), 0.07 (T), 0.6 0.8 (Normalize(3, 4); beta), 0.5 (momentum mu), " +
                 "0.71 (0.5 / sqrt(0.5)), 0.99 0.01 1% (running-Z momentum)")]
     [InlineData("05-beatgan-distillation.dib", "0.5 (AUC of a random score), 0.1 (a tuning factor)")]
+    [InlineData("07-omitted-class.dib", "3.5 98.6% (quoted from Hinton et al., Sec. 3), 0.25 (step of the bias grid)")]
     public void TheTextQuotesNoFigureOfARun(string notebook, string constants)
     {
         var allowed = FigureInText().Matches(constants).Select(m => m.Value).ToHashSet();
