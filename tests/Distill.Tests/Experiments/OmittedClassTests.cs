@@ -35,13 +35,14 @@ public sealed class OmittedClassTests
     [Fact]
     public void TheScoreCountsErrorsOverallAndOnTheOmittedClass()
     {
-        // Predictions (arg-max): 0, 1, 1, 2; targets 0, 3, 1, 3: two errors, both on class 3 (of two 3s).
-        var logits = tensor(new float[,] { { 5, 0, 0, 0 }, { 0, 5, 0, 1 }, { 0, 5, 0, 0 }, { 0, 0, 5, 1 } });
-        var score = OmittedClassScore.Of(logits, tensor(new long[] { 0, 3, 1, 3 }), omittedClass: 3);
-        Assert.Equal(new OmittedClassScore(4, 2, 2, 2), score);
+        // Predictions (arg-max): 0, 1, 1, 2, 0, 3; targets 0, 3, 1, 3, 2, 3: three errors, two of them on the three 3s.
+        var logits = tensor(new float[,] { { 5, 0, 0, 0 }, { 0, 5, 0, 1 }, { 0, 5, 0, 0 }, { 0, 0, 5, 1 },
+                                           { 5, 0, 1, 0 }, { 0, 0, 0, 5 } });
+        var score = OmittedClassScore.Of(logits, tensor(new long[] { 0, 3, 1, 3, 2, 3 }), omittedClass: 3);
+        Assert.Equal(new OmittedClassScore(6, 3, 3, 2), score);
         Assert.Equal(0.5, score.ErrorRate);
-        Assert.Equal(0.0, score.OmittedAccuracy);
-        Assert.Throws<ArgumentException>(() => OmittedClassScore.Of(logits, tensor(new long[] { 0, 1, 1, 2 }), 3));
+        Assert.Equal(1.0 / 3, score.OmittedAccuracy, 12);
+        Assert.Throws<ArgumentException>(() => OmittedClassScore.Of(logits, tensor(new long[] { 0, 1, 1, 2, 0, 0 }), 3));
     }
 
     [Fact]
