@@ -16,6 +16,33 @@ public sealed partial class NotebookOutputTests
         Assert.Equal(first, second);
     }
 
+    [Fact]
+    public void Notebook07ShowsATransferSetWithoutThreesAndThePapersFiguresBesideOurs()
+    {
+        var run = NotebookRunner.Execute("07-omitted-class.dib");
+        var texts = PlainTexts(run);
+        // The class-count table: "transfer set  968  0  107 109 106 0 109 ...": the digit_3 column is 0.
+        Assert.Contains(texts, t => TransferRow().IsMatch(t));
+        // The comparison table: the paper's 98.6% of test 3s (14 errors on 1010) beside ours.
+        Assert.Contains(texts, t => t.Contains("distilled + bias: omitted class recognised", StringComparison.Ordinal)
+                                    && t.Contains("98.61%", StringComparison.Ordinal));
+    }
+
+    private static IReadOnlyList<string> PlainTexts(ExecutedNotebook run)
+    {
+        Assert.True(run.Succeeded, $"{run.Notebook} did not run: {string.Join("; ", run.Errors)}");
+        using var document = JsonDocument.Parse(File.ReadAllText(run.Ipynb));
+        return document.RootElement.GetProperty("cells").EnumerateArray()
+            .Where(c => c.TryGetProperty("outputs", out _))
+            .SelectMany(c => c.GetProperty("outputs").EnumerateArray())
+            .Where(o => o.TryGetProperty("data", out var d) && d.TryGetProperty("text/plain", out _))
+            .Select(o => string.Concat(o.GetProperty("data").GetProperty("text/plain").EnumerateArray().Select(l => l.GetString())))
+            .ToArray();
+    }
+
+    [GeneratedRegex(@"transfer set\s+[\d,]+\s+0\s+(\d+ ){3}0 ")]
+    private static partial Regex TransferRow();
+
     // "loss 0.3223  val f1 0.9647  val loss 0.1083" of the first "epoch 1/N" line a notebook printed.
     private static string FirstEpoch(ExecutedNotebook run)
     {
