@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Distill.Data.Ecg;
-using Distill.Distillation;
 using Distill.Distillation.BeatGan;
+using Distill.Distillation;
+using Distill.Experiments.BeatGan;
 using Distill.Interop;
 using Distill.Models.BeatGan;
-using Distill.Training;
 using Distill.Training.BeatGan;
 using Distill.Training.Checkpoints;
+using Distill.Training;
 using Spectre.Console;
 
 namespace Distill.Cli;

@@ -1,4 +1,3 @@
-using Distill.Distillation;
 using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,5 +1,8 @@
 using Distill.Anomaly;
+using Distill.Distillation;
+using Distill.Distillation.BeatGan;
 using Distill.Interop;
+using Distill.Losses.BeatGan;
 using Distill.Metrics;
 using Distill.Models.BeatGan;
 using Distill.Runtime;
@@ -7,7 +10,7 @@ using Distill.Training;
 using Distill.Training.BeatGan;
 using Distill.Training.Checkpoints;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Experiments.BeatGan;
 
 /// <summary>Sizes, epochs and students of the BeatGAN distillation experiment.</summary>
 /// <param name="Seeds">Seeds 0 … Seeds−1; each trains its own teacher and students.</param>

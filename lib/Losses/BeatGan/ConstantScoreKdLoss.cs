@@ -1,9 +1,8 @@
-using Distill.Distillation;
 using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Losses.BeatGan;
 
 /// <summary>The lab notes' "KL" term, reproduced to show that it cannot train anything: its value carries no gradient.</summary>
 /// <remarks>

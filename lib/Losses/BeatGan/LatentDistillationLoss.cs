@@ -1,11 +1,10 @@
-using Distill.Distillation;
 using Distill.Models.BeatGan;
 using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Losses.BeatGan;
 
 /// <summary>Latent distillation: the student's code z_S = G_E,S(x) regresses the teacher's z_T.</summary>
 /// <remarks>

@@ -4,7 +4,7 @@ using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Experiments.BeatGan;
 
 /// <summary>Size and cost of a BeatGAN network: parameters, multiply-adds per beat, CPU latency per beat.</summary>
 /// <param name="Parameters">Trainable parameters (weights and batch-norm affine parameters).</param>
