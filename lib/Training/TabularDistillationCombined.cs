@@ -86,7 +86,7 @@ public static class TabularDistillationCombined
     {
         Reproducibility.Seed(seed);
         var task = ClassificationTask.For(data.ClassCount);
-        var student = new Mlp([data.StudentView.Columns.Count, .. hiddenWidths], task.OutputCount, "student");
+        var student = new Mlp([data.StudentView.Columns.Count, .. hiddenWidths], task.OutputCount, "student", data.Train.StudentInput.device);
         var pair = new MlpPair(student, teacher, data.ClassCount, data.Train.TeacherInput, data.Train.Targets);
         return new PreparedStudent(label, seed, student, terms(pair).ToArray());
     }

@@ -4,6 +4,7 @@ using Distill.Losses.BeatGan;
 using Distill.Losses.Crd;
 using Distill.Losses.Feature;
 using Distill.Models.BeatGan;
+using Distill.Runtime;
 
 namespace Distill.Distillation.BeatGan;
 
@@ -44,7 +45,7 @@ public static class BeatGanKdTerms
     {
         [BeatGanKdTerm.Reconstruction] = new("rec-kd", 1.0, (_, _, _, _) => new ReconstructionDistillationLoss()),
         [BeatGanKdTerm.AnomalyScore] = new("score-kd", 100.0, (_, _, _, _) => new AnomalyScoreDistillationLoss()),
-        [BeatGanKdTerm.Latent] = new("latent", 1.0, (student, teacher, _, _) => new LatentDistillationLoss(student.LatentSize, teacher.LatentSize)),
+        [BeatGanKdTerm.Latent] = new("latent", 1.0, (student, teacher, discriminator, _) => new LatentDistillationLoss(student.LatentSize, teacher.LatentSize, DistillDevice.Of(discriminator))),
         [BeatGanKdTerm.EncoderAttention] = new("at", 100.0, (_, _, _, _) => new AttentionTransferLoss(EncoderPairs)),
         [BeatGanKdTerm.DiscriminatorAttention] = new("d-at", 100.0, (_, _, discriminator, _) => new DiscriminatorAttentionTransferLoss(discriminator)),
         [BeatGanKdTerm.LatentContrastive] = new("crd", 0.01, (student, teacher, _, beats) =>

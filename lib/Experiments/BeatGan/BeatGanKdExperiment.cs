@@ -177,8 +177,8 @@ public static class BeatGanKdExperiment
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
         Reproducibility.Seed(seed);
-        var teacher = new BeatGanGenerator(config.Teacher);
-        var teacherD = new BeatGanDiscriminator(config.Teacher);
+        var teacher = new BeatGanGenerator(config.Teacher, data.Train.device);
+        var teacherD = new BeatGanDiscriminator(config.Teacher, data.Train.device);
         var training = new BeatGanTrainer(teacher, teacherD, new BeatGanTrainingOptions(Epochs: config.TeacherEpochs, BatchSize: config.BatchSize,
             LearningRate: config.LearningRate, Seed: seed, Validation: config.Validation), checkpoint);
         try
@@ -219,8 +219,8 @@ public static class BeatGanKdExperiment
         var terms = recipe?.Terms.Select(t => new DistillationTerm(
             BeatGanKdTerms.Create(t.Term, config.Student, config.Teacher, teacherDiscriminator, data.Train.shape[0]), t.Weight)).ToArray() ?? [];
         Reproducibility.Seed(10_000 + seed); // the same student initialisation for every recipe
-        var student = new BeatGanGenerator(config.Student);
-        var studentD = new BeatGanDiscriminator(config.Student);
+        var student = new BeatGanGenerator(config.Student, data.Train.device);
+        var studentD = new BeatGanDiscriminator(config.Student, data.Train.device);
         var options = new BeatGanStudentOptions(
             new BeatGanTrainingOptions(Epochs: config.StudentEpochs, BatchSize: config.BatchSize, LearningRate: config.LearningRate, Seed: seed),
             AcceptGradientFreeTerms: terms.Any(t => t.Loss is ConstantScoreKdLoss));
