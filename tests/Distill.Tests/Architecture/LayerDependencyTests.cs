@@ -14,6 +14,10 @@ public partial class LayerDependencyTests
         ["Runtime", "Data", "Metrics", "Models", "Anomaly", "Interop", "Losses", "Distillation", "Training", "Experiments", "Charts", "Notebooks"];
 
     [Fact]
+    public void ReadmeListsTheSameLayers()
+        => Assert.Contains(string.Join(" → ", Layers), File.ReadAllText(Path.Combine(NotebookRunner.RepositoryRoot, "README.md")));
+
+    [Fact]
     public void NoLibraryFileUsesALaterLayer()
     {
         var files = Directory.GetFiles(Path.Combine(NotebookRunner.RepositoryRoot, "lib"), "*.cs", SearchOption.AllDirectories);
