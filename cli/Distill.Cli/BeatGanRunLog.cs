@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Distill.Distillation.BeatGan;
 using Distill.Training.Checkpoints;
 
+using Distill.Experiments.BeatGan;
 namespace Distill.Cli;
 
 /// <summary>One BeatGAN model as written to <c>beatgan-runs.csv</c> and <c>beatgan-runs.json</c>.</summary>

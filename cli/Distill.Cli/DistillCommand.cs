@@ -84,7 +84,7 @@ public static class DistillCommand
             var specs = parse.GetValue(methods)!.Select(spec => MethodSpec.Parse(spec, parse.GetValue(weight))).DistinctBy(spec => spec.ToString()).ToArray();
             RequireDefined(specs, data, parse.GetValue(teacherWidths)!, parse.GetValue(studentWidths)!);
             Reproducibility.Seed(0); // a teacher trained here starts as 'train-teacher --seed 0' does
-            var teacher = new Mlp([data.TeacherView.Columns.Count, .. parse.GetValue(teacherWidths)!], task.OutputCount, "teacher");
+            var teacher = new Mlp([data.TeacherView.Columns.Count, .. parse.GetValue(teacherWidths)!], task.OutputCount, "teacher", data.Train.TeacherInput.device);
             string teacherSettings = $"teacher widths [{string.Join(", ", teacher.Widths)}]";
             if (parse.GetValue(teacherFile) is { } file)
             {
@@ -139,8 +139,8 @@ public static class DistillCommand
     private static void RequireDefined(IEnumerable<MethodSpec> specs, TeacherStudentData data, int[] teacherWidths, int[] studentWidths)
     {
         var task = ClassificationTask.For(data.ClassCount);
-        var pair = new MlpPair(new Mlp([data.StudentView.Columns.Count, .. studentWidths], task.OutputCount, "student"),
-                               new Mlp([data.TeacherView.Columns.Count, .. teacherWidths], task.OutputCount, "teacher"),
+        var pair = new MlpPair(new Mlp([data.StudentView.Columns.Count, .. studentWidths], task.OutputCount, "student", data.Train.StudentInput.device),
+                               new Mlp([data.TeacherView.Columns.Count, .. teacherWidths], task.OutputCount, "teacher", data.Train.TeacherInput.device),
                                data.ClassCount, data.Train.TeacherInput, data.Train.Targets);
         foreach (var spec in specs)
             try { spec.Build(pair); }

@@ -3,8 +3,10 @@ using System.Diagnostics;
 using Distill.Data.Ecg;
 using Distill.Distillation;
 using Distill.Distillation.BeatGan;
+using Distill.Experiments.BeatGan;
 using Distill.Interop;
 using Distill.Models.BeatGan;
+using Distill.Runtime;
 using Distill.Training;
 using Distill.Training.BeatGan;
 using Distill.Training.Checkpoints;
@@ -249,8 +251,8 @@ public static class ReproduceCommand
     {
         foreach (var file in new[] { generator, discriminator })
             if (!file.Exists) throw new FileNotFoundException($"The teacher file '{file.FullName}' does not exist.", file.FullName);
-        var g = BeatGanPyTorch.LoadGenerator(generator.FullName, config.Teacher);
-        try { return (g, BeatGanPyTorch.LoadDiscriminator(discriminator.FullName, config.Teacher)); }
+        var g = BeatGanPyTorch.LoadGenerator(generator.FullName, config.Teacher, DistillDevice.Current);
+        try { return (g, BeatGanPyTorch.LoadDiscriminator(discriminator.FullName, config.Teacher, DistillDevice.Current)); }
         catch { g.Dispose(); throw; }
     }
 

@@ -51,7 +51,7 @@ public static class TrainTeacherCommand
             var clock = Stopwatch.StartNew();
             Reproducibility.Seed(runSeed);
             var task = ClassificationTask.For(data.ClassCount);
-            var teacher = new Mlp([data.TeacherView.Columns.Count, .. hidden], task.OutputCount, "teacher");
+            var teacher = new Mlp([data.TeacherView.Columns.Count, .. hidden], task.OutputCount, "teacher", data.Train.TeacherInput.device);
             var objective = new ClassifierObjective(teacher, task, InputView.Teacher);
             var result = new SupervisedTrainer(options, checkpoints)
                 .Fit(objective, data.Train, data.Validation, runSeed, Reports.Epochs(console, "teacher", parse.GetValue(common.Quiet)), terminal.Stop.Token);

@@ -18,14 +18,15 @@ public static class ReconstructionScores
 {
     /// <summary>Per-beat mean squared reconstruction error [N] of beats [N, C, L], computed in batches without gradient.</summary>
     /// <param name="reconstructor">A network mapping [B, C, L] to [B, C, L], e.g. a BeatGanGenerator.</param>
-    /// <param name="beats">Beats [N, C, L]; moved batch by batch to <see cref="DistillDevice.Current"/>.</param>
+    /// <param name="beats">Beats [N, C, L]; moved batch by batch to the reconstructor's device.</param>
     /// <param name="batchSize">Beats per forward pass; only memory, not the result, depends on it.</param>
     public static Tensor Errors(nn.Module<Tensor, Tensor> reconstructor, Tensor beats, int batchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(reconstructor);
         CheckBeats(beats, batchSize);
         long n = beats.shape[0];
-        var errors = empty(n, ScalarType.Float32, DistillDevice.Current);
+        var device = DistillDevice.Of(reconstructor);
+        var errors = empty(n, ScalarType.Float32, device);
         bool wasTraining = reconstructor.training;
         reconstructor.eval();
         try
@@ -35,7 +36,7 @@ public static class ReconstructionScores
             {
                 using var scope = NewDisposeScope();
                 long count = Math.Min(batchSize, n - start);
-                errors.narrow(0, start, count).copy_(BatchErrors(reconstructor, beats.narrow(0, start, count).to(DistillDevice.Current)));
+                errors.narrow(0, start, count).copy_(BatchErrors(reconstructor, beats.narrow(0, start, count).to(device)));
             }
         }
         finally
@@ -81,7 +82,8 @@ public static class ReconstructionScores
         var permutation = new long[n];
         for (long i = 0; i < n; i++) permutation[i] = i;
         order.Shuffle(permutation);
-        var errors = empty(n, ScalarType.Float32, DistillDevice.Current);
+        var device = DistillDevice.Of(reconstructor);
+        var errors = empty(n, ScalarType.Float32, device);
         bool wasTraining = reconstructor.training;
         reconstructor.train();
         try
@@ -91,8 +93,8 @@ public static class ReconstructionScores
             {
                 using var scope = NewDisposeScope();
                 var rows = tensor(permutation.AsSpan((int)start, (int)Math.Min(batchSize, n - start)).ToArray(), device: beats.device);
-                var x = beats.index_select(0, rows).to(DistillDevice.Current); // [B, C, L]
-                errors.index_copy_(0, rows.to(DistillDevice.Current), BatchErrors(reconstructor, x));
+                var x = beats.index_select(0, rows).to(device); // [B, C, L]
+                errors.index_copy_(0, rows.to(device), BatchErrors(reconstructor, x));
             }
         }
         finally

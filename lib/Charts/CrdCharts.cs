@@ -1,4 +1,5 @@
 using System.Globalization;
+using Distill.Losses.Crd;
 using Distill.Training;
 using Plotly.NET;
 using Plotly.NET.CSharp;

@@ -1,3 +1,4 @@
+using Distill.Losses;
 namespace Distill.Distillation;
 
 /// <summary>One distillation loss and the weight it gets in the total: <c>total = task + Σ weight · loss</c>.</summary>

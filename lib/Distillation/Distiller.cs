@@ -1,3 +1,4 @@
+using Distill.Losses;
 using Distill.Models;
 using TorchSharp;
 using TorchSharp.Modules;

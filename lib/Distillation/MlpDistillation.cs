@@ -2,6 +2,7 @@ using Distill.Losses;
 using Distill.Losses.Crd;
 using Distill.Losses.Feature;
 using Distill.Models;
+using Distill.Runtime;
 using static TorchSharp.torch;
 
 namespace Distill.Distillation;
@@ -12,7 +13,11 @@ namespace Distill.Distillation;
 /// <param name="ClassCount">Number of classes of the task (2 means one logit).</param>
 /// <param name="TrainTeacherInput">The training rows as the teacher reads them [N, teacher columns].</param>
 /// <param name="TrainTargets">Labels of the training rows [N] (CRD draws negatives from other classes).</param>
-public sealed record MlpPair(Mlp Student, Mlp Teacher, int ClassCount, Tensor TrainTeacherInput, Tensor TrainTargets);
+public sealed record MlpPair(Mlp Student, Mlp Teacher, int ClassCount, Tensor TrainTeacherInput, Tensor TrainTargets)
+{
+    /// <summary>The student's device, where the terms' trainable parts are built.</summary>
+    public Device Device => DistillDevice.Of(Student);
+}
 
 /// <summary>The registry of the tabular distillation methods: for each <see cref="DistillationMethod"/> its spec name, paper,
 /// default weight and the builder of its loss for an MLP teacher/student pair.</summary>
@@ -41,12 +46,12 @@ public static class MlpDistillation
         new(DistillationMethod.Dkd, "dkd", [], new("Zhao et al.", "Decoupled Knowledge Distillation", "CVPR", 2022), 1,
             pair => pair.ClassCount == 2 ? new BinaryAsTwoClassLoss(new DecoupledKnowledgeDistillationLoss()) : new DecoupledKnowledgeDistillationLoss()),
         new(DistillationMethod.FitNet, "fitnet", ["hint"], new("Romero et al.", "FitNets: Hints for Thin Deep Nets", "ICLR", 2015), 100,
-            pair => new FitNetLoss(LayerPair.Last, pair.Student.Widths[^1], pair.Teacher.Widths[^1])),
+            pair => new FitNetLoss(LayerPair.Last, pair.Student.Widths[^1], pair.Teacher.Widths[^1], device: pair.Device)),
         new(DistillationMethod.AttentionTransfer, "at", ["attention"], new("Zagoruyko & Komodakis",
             "Paying More Attention to Attention: Improving the Performance of Convolutional Neural Networks via Attention Transfer", "ICLR", 2017), 1000,
             pair => new AttentionTransferLoss(DeepestPairs(pair.Student, pair.Teacher))),
         new(DistillationMethod.Overhaul, "ofd", [], new("Heo et al.", "A Comprehensive Overhaul of Feature Distillation", "ICCV", 2019), 1,
-            pair => new OverhaulDistillationLoss(LayerPair.Last, pair.Student.Widths[^1], OverhaulMargins.FromBatchNorm(pair.Teacher.Blocks[^1].Norm))),
+            pair => new OverhaulDistillationLoss(LayerPair.Last, pair.Student.Widths[^1], OverhaulMargins.FromBatchNorm(pair.Teacher.Blocks[^1].Norm), device: pair.Device)),
         new(DistillationMethod.SimilarityPreserving, "sp", ["similarity"], new("Tung & Mori", "Similarity-Preserving Knowledge Distillation", "ICCV", 2019), 3000,
             pair => new SimilarityPreservingLoss(DeepestPairs(pair.Student, pair.Teacher))),
         new(DistillationMethod.Relational, "rkd", [], new("Park et al.", "Relational Knowledge Distillation", "CVPR", 2019), 1,
@@ -60,14 +65,14 @@ public static class MlpDistillation
                 "NST compares neurons' selectivity over positions of a feature map [B, C, L]; MLP features [B, C] have no positions " +
                 "(every kernel value would be 1 and the loss 0). Use it with the 1-D conv models, or pick RKD, PKT, SP or CC for MLPs.")),
         new(DistillationMethod.CorrelationCongruence, "cc", ["correlation"], new("Peng et al.", "Correlation Congruence for Knowledge Distillation", "ICCV", 2019), 0.02,
-            pair => new CorrelationCongruenceLoss(LayerPair.Last, pair.Student.Widths[^1], pair.Teacher.Widths[^1])),
+            pair => new CorrelationCongruenceLoss(LayerPair.Last, pair.Student.Widths[^1], pair.Teacher.Widths[^1], device: pair.Device)),
         new(DistillationMethod.VariationalInformation, "vid", [], new("Ahn et al.", "Variational Information Distillation for Knowledge Transfer", "CVPR", 2019), 1,
-            pair => new VariationalInformationDistillationLoss(LayerPair.Last, pair.Student.Widths[^1], pair.Teacher.Widths[^1])),
+            pair => new VariationalInformationDistillationLoss(LayerPair.Last, pair.Student.Widths[^1], pair.Teacher.Widths[^1], device: pair.Device)),
         new(DistillationMethod.FactorTransfer, "ft", ["factor"], new("Kim, Park & Kwak",
             "Paraphrasing Complex Network: Network Compression via Factor Transfer", "NeurIPS", 2018), 200, FactorTransfer),
         new(DistillationMethod.ActivationBoundaries, "ab", ["abound"], new("Heo et al.",
             "Knowledge Transfer via Distillation of Activation Boundaries Formed by Hidden Neurons", "AAAI", 2019), 1,
-            pair => new ActivationBoundariesLoss(LayerPair.Last, pair.Student.Widths[^1], pair.Teacher.Widths[^1])),
+            pair => new ActivationBoundariesLoss(LayerPair.Last, pair.Student.Widths[^1], pair.Teacher.Widths[^1], device: pair.Device)),
         new(DistillationMethod.FlowOfSolution, "fsp", [], new("Yim et al.",
             "A Gift from Knowledge Distillation: Fast Optimization, Network Minimization and Transfer Learning", "CVPR", 2017), 50,
             pair => FlowOfSolution(pair.Student, pair.Teacher)),
@@ -100,7 +105,7 @@ public static class MlpDistillation
     {
         int studentWidth = pair.Student.Widths[^1], teacherWidth = pair.Teacher.Widths[^1];
         // The paraphraser learns the teacher's factors before the student trains (Kim et al. 2018, Sec. 3.1).
-        var paraphraser = new Paraphraser(teacherWidth, FactorTransferLayout.Vector);
+        var paraphraser = new Paraphraser(teacherWidth, FactorTransferLayout.Vector, device: pair.Device);
         Tensor features;
         using (no_grad())
         {
@@ -108,7 +113,7 @@ public static class MlpDistillation
             features = pair.Teacher.ForwardFeatures(pair.TrainTeacherInput).Features[^1].detach();
         }
         paraphraser.Pretrain(features, ParaphraserSteps);
-        return new FactorTransferLoss(LayerPair.Last, paraphraser, new Translator(studentWidth, paraphraser.FactorChannels, FactorTransferLayout.Vector));
+        return new FactorTransferLoss(LayerPair.Last, paraphraser, new Translator(studentWidth, paraphraser.FactorChannels, FactorTransferLayout.Vector, pair.Device));
     }
 
     private static FlowOfSolutionProcedureLoss FlowOfSolution(Mlp student, Mlp teacher)

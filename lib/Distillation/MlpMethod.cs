@@ -1,3 +1,4 @@
+using Distill.Losses;
 namespace Distill.Distillation;
 
 /// <summary>The paper a distillation method comes from.</summary>

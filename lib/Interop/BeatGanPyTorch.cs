@@ -26,9 +26,10 @@ public static class BeatGanPyTorch
     /// <param name="options">The sizes the file was trained with; null for the paper's defaults.</param>
     /// <exception cref="StateDictMismatchException">The file does not fit a generator of these sizes (every key listed).</exception>
     /// <exception cref="InvalidDataException">The file is not a readable state_dict, or is in the legacy format.</exception>
-    public static BeatGanGenerator LoadGenerator(string path, BeatGanOptions? options = null)
+    /// <param name="device">Where the generator lives; null for the CPU.</param>
+    public static BeatGanGenerator LoadGenerator(string path, BeatGanOptions? options = null, Device? device = null)
     {
-        var generator = new BeatGanGenerator(options);
+        var generator = new BeatGanGenerator(options, device);
         return Loaded(generator, path, PyTorchLayouts.BeatGanGenerator(generator));
     }
 
@@ -37,9 +38,10 @@ public static class BeatGanPyTorch
     /// <param name="options">The sizes the file was trained with; null for the paper's defaults.</param>
     /// <exception cref="StateDictMismatchException">The file does not fit a discriminator of these sizes (every key listed).</exception>
     /// <exception cref="InvalidDataException">The file is not a readable state_dict, or is in the legacy format.</exception>
-    public static BeatGanDiscriminator LoadDiscriminator(string path, BeatGanOptions? options = null)
+    /// <param name="device">Where the discriminator lives; null for the CPU.</param>
+    public static BeatGanDiscriminator LoadDiscriminator(string path, BeatGanOptions? options = null, Device? device = null)
     {
-        var discriminator = new BeatGanDiscriminator(options);
+        var discriminator = new BeatGanDiscriminator(options, device);
         return Loaded(discriminator, path, PyTorchLayouts.BeatGanDiscriminator(discriminator));
     }
 

@@ -1,4 +1,3 @@
-using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,11 +16,12 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>, IFeatureModel
     private readonly ModuleList<MlpBlock> blocks;
     private readonly Linear classifier;
 
-    /// <summary>Creates an MLP on <see cref="DistillDevice.Current"/>; <paramref name="widths"/> is <c>[inputs, hidden1, ..., hiddenK]</c>.</summary>
+    /// <summary>Creates an MLP on <paramref name="device"/>; <paramref name="widths"/> is <c>[inputs, hidden1, ..., hiddenK]</c>.</summary>
     /// <param name="widths">Input width followed by each hidden block's width (at least one hidden block).</param>
     /// <param name="outputs">Number of output logits: 1 for binary tasks, the class count otherwise.</param>
     /// <param name="name">Module name.</param>
-    public Mlp(IReadOnlyList<int> widths, int outputs = 1, string name = "mlp") : base(name)
+    /// <param name="device">Where its parameters live; null keeps TorchSharp's default, the CPU. The application chooses (<see cref="Distill.Runtime.DistillDevice"/>).</param>
+    public Mlp(IReadOnlyList<int> widths, int outputs = 1, string name = "mlp", Device? device = null) : base(name)
     {
         if (widths.Count < 2)
             throw new ArgumentException($"An MLP needs an input width and at least one hidden width; got [{string.Join(", ", widths)}].", nameof(widths));
@@ -37,7 +37,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>, IFeatureModel
             nn.init.xavier_normal_(classifier.weight);
             nn.init.zeros_(classifier.bias);
         }
-        this.to(DistillDevice.Current);
+        if (device is not null) this.to(device);
     }
 
     /// <summary>Input width followed by the hidden widths.</summary>

@@ -55,9 +55,9 @@ internal static class NativeTorch
         throw new FileNotFoundException(
             $"LibTorch and TorchSharp's native library were not found for {Rid}. Looked in the build output " +
             $"({fromOutput.Torch}, {fromOutput.TorchSharp}) and in the NuGet packages ({fromPackages.Torch}, {fromPackages.TorchSharp}). " +
-            "Referencing the DLL by path: build it first (dotnet build Distill.slnx). Referencing the package: use " +
-            "#r \"nuget: Distill.Lib, VERSION\", which restores TorchSharp-cpu and LibTorch (TorchSharp ships LibTorch for " +
-            "linux-x64, win-x64 and osx-arm64 only).");
+            "Referencing the DLL by path: build it first (dotnet build Distill.slnx). Referencing the package: add " +
+            "#r \"nuget: TorchSharp-cpu, VERSION\" beside #r \"nuget: Distill.Lib, VERSION\" (the library depends on TorchSharp " +
+            "only; the runtime package brings LibTorch, which TorchSharp ships for linux-x64, win-x64 and osx-arm64 only).");
     }
 
     /// <summary>The libtorch-cpu version that TorchSharp-cpu's nuspec depends on, or null if the nuspec is absent.</summary>

@@ -15,8 +15,21 @@ public static class DistillDevice
 
     private static readonly Lazy<torch.Device> Chosen = new(() => Resolve(Environment.GetEnvironmentVariable(EnvironmentVariable)));
 
-    /// <summary>The device every library component places its tensors on.</summary>
+    /// <summary>The application's default device: what the CLI, bench, notebooks and data loaders pass to the library.</summary>
+    /// <remarks>Models and losses do not read it: they take a <c>device</c> argument (null is the CPU, as in TorchSharp) or
+    /// the device of their inputs.</remarks>
     public static torch.Device Current => Chosen.Value;
+
+    /// <summary>The device a module's parameters (or, without parameters, its buffers) live on; the CPU for a module with neither.</summary>
+    /// <remarks>How library code takes the device from its inputs (a loss's regressor built for a student, the batches fed to a
+    /// network) instead of from <see cref="Current"/>, which only the application reads.</remarks>
+    public static torch.Device Of(torch.nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        foreach (var parameter in module.parameters()) return parameter.device;
+        foreach (var buffer in module.buffers()) return buffer.device;
+        return torch.CPU;
+    }
 
     /// <summary>Resolves a device from an override value (<c>cpu</c>, <c>cuda</c>, or null/empty for automatic).</summary>
     public static torch.Device Resolve(string? requested)

@@ -1,6 +1,6 @@
 using Distill.Data.Tabular;
 using Distill.Distillation;
-using Distill.Losses.Crd;
+using Distill.Losses;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,8 +31,8 @@ public sealed class DistillationObjective(nn.Module<Tensor, Tensor> student, Dis
         => distiller.Terms.Where(term => term.Loss is nn.Module).ToDictionary(term => term.Loss.Name, term => (nn.Module)term.Loss);
 
     /// <inheritdoc />
-    /// <remarks>CRD's contrastive sampler is the only loss part that may own a generator; it is found wherever it sits in a
-    /// term's modules (a <see cref="CrdZTrace"/> wraps one), named <c>term.path.sampler</c>.</remarks>
+    /// <remarks>The generator of every <see cref="ISamplingLoss"/> (CRD's contrastive sampler) wherever it sits in a term's
+    /// modules (a wrapper such as CRD's Z trace registers the loss it wraps as a submodule), named <c>term.path.sampler</c>.</remarks>
     public IReadOnlyDictionary<string, torch.Generator> Generators
     {
         get
@@ -40,7 +40,7 @@ public sealed class DistillationObjective(nn.Module<Tensor, Tensor> student, Dis
             var generators = new Dictionary<string, torch.Generator>();
             foreach (var (name, loss) in LossModules)
                 foreach (var (path, part) in loss.named_modules().Prepend(("", loss)))
-                    if (part is CrdLoss { Sampler.Generator: { } generator })
+                    if (part is ISamplingLoss { SamplerGenerator: { } generator })
                         generators[path.Length == 0 ? $"{name}.sampler" : $"{name}.{path}.sampler"] = generator;
             return generators;
         }

@@ -26,7 +26,7 @@ public static class TabularDistillation
     {
         Reproducibility.Seed(seed);
         var task = ClassificationTask.For(data.ClassCount);
-        var teacher = new Mlp([data.TeacherView.Columns.Count, .. hiddenWidths], task.OutputCount, "teacher");
+        var teacher = new Mlp([data.TeacherView.Columns.Count, .. hiddenWidths], task.OutputCount, "teacher", data.Train.TeacherInput.device);
         var result = new SupervisedTrainer(options).Fit(new ClassifierObjective(teacher, task, InputView.Teacher), data.Train, data.Validation, seed, progress);
         return (teacher, result);
     }

@@ -1,5 +1,6 @@
 using Distill.Data.Tabular;
 using Distill.Distillation;
+using Distill.Losses;
 using Distill.Losses.Crd;
 using Distill.Models;
 using Distill.Runtime;
@@ -85,7 +86,7 @@ public static class TabularDistillationCombined
     {
         Reproducibility.Seed(seed);
         var task = ClassificationTask.For(data.ClassCount);
-        var student = new Mlp([data.StudentView.Columns.Count, .. hiddenWidths], task.OutputCount, "student");
+        var student = new Mlp([data.StudentView.Columns.Count, .. hiddenWidths], task.OutputCount, "student", data.Train.StudentInput.device);
         var pair = new MlpPair(student, teacher, data.ClassCount, data.Train.TeacherInput, data.Train.Targets);
         return new PreparedStudent(label, seed, student, terms(pair).ToArray());
     }
@@ -110,8 +111,8 @@ public static class TabularDistillationCombined
     /// <param name="weight">Weight of the term; RepDistiller's β = 0.8 when null.</param>
     public static DistillationTerm TracedCrdTerm(MlpPair pair, CrdOptions options, double? weight = null)
     {
-        var term = CrdTerm(pair, options, weight);
-        return term with { Loss = new CrdZTrace((CrdLoss)term.Loss) };
+        ArgumentNullException.ThrowIfNull(options);
+        return new DistillationTerm(new CrdZTrace(MlpDistillation.Crd(pair, options)), weight ?? MlpDistillation.DefaultWeight(DistillationMethod.Crd));
     }
 
     /// <summary>Trains a prepared student with its terms and evaluates it on the test split.</summary>

@@ -30,8 +30,8 @@ public sealed class BeatGanBenchmark : IBenchmark
         Reproducibility.Seed(0);
 
         var options = new BeatGanOptions(GeneratorWidth: width, DiscriminatorWidth: width);
-        var g = new BeatGanGenerator(options);
-        var d = new BeatGanDiscriminator(options);
+        var g = new BeatGanGenerator(options, DistillDevice.Current);
+        var d = new BeatGanDiscriminator(options, DistillDevice.Current);
         // A huge threshold would re-draw D every step; 0 keeps the timing to the D and G updates themselves.
         var trainer = new BeatGanTrainer(g, d, new BeatGanTrainingOptions(BatchSize: batch, ReinitThreshold: 0));
         var beats = (rand(batch, options.Channels, options.SignalLength, device: DistillDevice.Current) * 2 - 1).DetachFromDisposeScope();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Distill.Distillation.BeatGan;
+using Distill.Experiments.BeatGan;
 using Distill.Models.BeatGan;
 using Distill.Runtime;
 using Distill.Training;

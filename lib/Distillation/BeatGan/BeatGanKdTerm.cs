@@ -1,8 +1,10 @@
 using Distill.Distillation;
 using Distill.Losses;
+using Distill.Losses.BeatGan;
 using Distill.Losses.Crd;
 using Distill.Losses.Feature;
 using Distill.Models.BeatGan;
+using Distill.Runtime;
 
 namespace Distill.Distillation.BeatGan;
 
@@ -43,7 +45,7 @@ public static class BeatGanKdTerms
     {
         [BeatGanKdTerm.Reconstruction] = new("rec-kd", 1.0, (_, _, _, _) => new ReconstructionDistillationLoss()),
         [BeatGanKdTerm.AnomalyScore] = new("score-kd", 100.0, (_, _, _, _) => new AnomalyScoreDistillationLoss()),
-        [BeatGanKdTerm.Latent] = new("latent", 1.0, (student, teacher, _, _) => new LatentDistillationLoss(student.LatentSize, teacher.LatentSize)),
+        [BeatGanKdTerm.Latent] = new("latent", 1.0, (student, teacher, discriminator, _) => new LatentDistillationLoss(student.LatentSize, teacher.LatentSize, DistillDevice.Of(discriminator))),
         [BeatGanKdTerm.EncoderAttention] = new("at", 100.0, (_, _, _, _) => new AttentionTransferLoss(EncoderPairs)),
         [BeatGanKdTerm.DiscriminatorAttention] = new("d-at", 100.0, (_, _, discriminator, _) => new DiscriminatorAttentionTransferLoss(discriminator)),
         [BeatGanKdTerm.LatentContrastive] = new("crd", 0.01, (student, teacher, _, beats) =>
@@ -67,7 +69,7 @@ public static class BeatGanKdTerms
     /// AT maps are unit-normalised and their squared differences small (RepDistiller weights AT by 1000; 100 here), the
     /// score KD is scaled by T² with T = 0.01 (weight 100); CRD's NCE loss is O(10) with gradients to match, so 0.01
     /// (RepDistiller's β = 0.8 balances it against a cross-entropy of O(1), not an MSE of O(1e-2)). They were chosen once
-    /// from the terms' magnitudes, not tuned on test beats; <see cref="BeatGanKdWeightTuning"/> tunes them on validation beats.</remarks>
+    /// from the terms' magnitudes, not tuned on test beats; <c>Distill.Experiments.BeatGan.BeatGanKdWeightTuning</c> tunes them on validation beats.</remarks>
     public static double DefaultWeight(BeatGanKdTerm term) => Of(term).DefaultWeight;
 
     /// <summary>CRD options for the latent codes of a training set of <paramref name="trainBeats"/> beats.</summary>

@@ -54,7 +54,7 @@ public sealed record BeatGanReferencePoint(int Seed, int Epoch, long Steps, stri
 public static class BeatGanResultFiles
 {
     /// <summary>The test-figure columns of <c>beatgan-runs.csv</c> (those of <c>beatgan-history.csv</c> carry a <c>test_</c> prefix).</summary>
-    public static IReadOnlyList<string> MetricNames => Distill.Distillation.BeatGan.BeatGanKdEvaluation.MetricNames;
+    public static IReadOnlyList<string> MetricNames => BeatGanKdEvaluation.MetricNames;
 
     /// <summary>Every model of a <c>beatgan-runs.csv</c>.</summary>
     public static IReadOnlyList<BeatGanResultRun> Runs(string path)

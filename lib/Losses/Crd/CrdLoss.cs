@@ -1,4 +1,3 @@
-using Distill.Distillation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,7 +17,7 @@ namespace Distill.Losses.Crd;
 /// the memory, so call it once per training batch.
 /// </para>
 /// </remarks>
-public sealed class CrdLoss : nn.Module, IDistillationLoss
+public sealed class CrdLoss : nn.Module, IDistillationLoss, ISamplingLoss
 {
     private readonly Embed embed_student;
     private readonly Embed embed_teacher;
@@ -64,6 +63,9 @@ public sealed class CrdLoss : nn.Module, IDistillationLoss
 
     /// <summary>The sampler that draws positives and negatives in <see cref="Compute"/>; see its <c>Warning</c>.</summary>
     public ContrastiveIndexSampler Sampler => sampler;
+
+    /// <inheritdoc/>
+    public torch.Generator? SamplerGenerator => sampler.Generator;
 
     /// <summary>Computes CRD for one batch: features from <see cref="CrdOptions.Layers"/>, rows from the context's indices.</summary>
     public Tensor Compute(DistillationContext context)

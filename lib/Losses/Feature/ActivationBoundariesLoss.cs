@@ -1,5 +1,3 @@
-using Distill.Distillation;
-using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -33,7 +31,8 @@ public sealed class ActivationBoundariesLoss : Module<Tensor, Tensor, Tensor>, I
     /// <param name="studentChannels">Channels C of the student feature.</param>
     /// <param name="teacherChannels">Channels C of the teacher feature.</param>
     /// <param name="options">The margin; the paper's default when null.</param>
-    public ActivationBoundariesLoss(LayerPair pair, int studentChannels, int teacherChannels, ActivationBoundariesOptions? options = null)
+    /// <param name="device">Where its parameters live; null keeps TorchSharp's default, the CPU. Builders pass the student's device.</param>
+    public ActivationBoundariesLoss(LayerPair pair, int studentChannels, int teacherChannels, ActivationBoundariesOptions? options = null, Device? device = null)
         : base(nameof(ActivationBoundariesLoss))
     {
         Options = options ?? new ActivationBoundariesOptions();
@@ -51,7 +50,7 @@ public sealed class ActivationBoundariesLoss : Module<Tensor, Tensor, Tensor>, I
         using (no_grad()) conv.weight!.normal_(0, Math.Sqrt(2.0 / teacherChannels));
         connector = Sequential(("conv", conv), ("bn", BatchNorm1d(teacherChannels)));
         RegisterComponents();
-        this.to(DistillDevice.Current);
+        if (device is not null) this.to(device);
     }
 
     /// <inheritdoc />

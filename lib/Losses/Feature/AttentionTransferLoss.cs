@@ -1,4 +1,3 @@
-using Distill.Distillation;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,3 @@
-using Distill.Distillation;
-using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,7 +34,8 @@ public sealed class CorrelationCongruenceLoss : Module<Tensor, Tensor, Tensor>, 
     /// <param name="studentDim">Width of the flattened student feature (C, or C·L for [B, C, L]).</param>
     /// <param name="teacherDim">Width of the flattened teacher feature.</param>
     /// <param name="options">Embedding width, γ and P; the paper's defaults when null.</param>
-    public CorrelationCongruenceLoss(LayerPair pair, int studentDim, int teacherDim, CorrelationCongruenceOptions? options = null)
+    /// <param name="device">Where its parameters live; null keeps TorchSharp's default, the CPU. Builders pass the student's device.</param>
+    public CorrelationCongruenceLoss(LayerPair pair, int studentDim, int teacherDim, CorrelationCongruenceOptions? options = null, Device? device = null)
         : base(nameof(CorrelationCongruenceLoss))
     {
         Options = options ?? new CorrelationCongruenceOptions();
@@ -51,7 +50,7 @@ public sealed class CorrelationCongruenceLoss : Module<Tensor, Tensor, Tensor>, 
         embedStudent = Linear(studentDim, Options.EmbeddingDim);
         embedTeacher = Linear(teacherDim, Options.EmbeddingDim);
         RegisterComponents();
-        this.to(DistillDevice.Current);
+        if (device is not null) this.to(device);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,3 @@
-using Distill.Distillation;
-using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -44,17 +42,18 @@ public sealed class FitNetLoss : nn.Module, IDistillationLoss
     /// <param name="studentChannels">Channels (units) of the student's guided layer.</param>
     /// <param name="teacherChannels">Channels (units) of the teacher's hint layer.</param>
     /// <param name="options">Regressor form; defaults as RepDistiller.</param>
-    public FitNetLoss(LayerPair pair, int studentChannels, int teacherChannels, FitNetOptions? options = null) : base(nameof(FitNetLoss))
+    /// <param name="device">Where its parameters live; null keeps TorchSharp's default, the CPU. Builders pass the student's device.</param>
+    public FitNetLoss(LayerPair pair, int studentChannels, int teacherChannels, FitNetOptions? options = null, Device? device = null) : base(nameof(FitNetLoss))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(studentChannels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(teacherChannels, 1);
         _pair = pair;
         _form = (options ?? new FitNetOptions()).Regressor;
-        regressor = nn.Linear(studentChannels, teacherChannels, hasBias: true, device: DistillDevice.Current);
+        regressor = nn.Linear(studentChannels, teacherChannels, hasBias: true, device: device);
         norm = _form switch
         {
             HintRegressor.Linear => null,
-            HintRegressor.LinearBatchNormRelu => nn.BatchNorm1d(teacherChannels, device: DistillDevice.Current),
+            HintRegressor.LinearBatchNormRelu => nn.BatchNorm1d(teacherChannels, device: device),
             _ => throw new ArgumentOutOfRangeException(nameof(options), _form, "Unknown HintRegressor."),
         };
         RegisterComponents();

@@ -1,5 +1,3 @@
-using Distill.Distillation;
-using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -37,7 +35,8 @@ public sealed class OverhaulDistillationLoss : nn.Module, IDistillationLoss
     /// <param name="studentChannels">Channels (units) of the student's pre-ReLU feature.</param>
     /// <param name="margins">Per-channel teacher margins [C_t], from <see cref="OverhaulMargins.FromBatchNorm"/>.</param>
     /// <param name="options">Normalisation; default as the authors' CIFAR script.</param>
-    public OverhaulDistillationLoss(LayerPair pair, int studentChannels, Tensor margins, OverhaulOptions? options = null)
+    /// <param name="device">Where its parameters live; null keeps TorchSharp's default, the CPU. Builders pass the student's device.</param>
+    public OverhaulDistillationLoss(LayerPair pair, int studentChannels, Tensor margins, OverhaulOptions? options = null, Device? device = null)
         : base(nameof(OverhaulDistillationLoss))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(studentChannels, 1);
@@ -51,11 +50,11 @@ public sealed class OverhaulDistillationLoss : nn.Module, IDistillationLoss
         if (!(_scale > 0) || double.IsInfinity(_scale))
             throw new ArgumentOutOfRangeException(nameof(options), _scale, $"{Display}: Scale must be positive and finite (the authors use 1/1000).");
         long teacherChannels = margins.shape[0];
-        connector = nn.Linear(studentChannels, teacherChannels, hasBias: false, device: DistillDevice.Current);
-        connectorNorm = nn.BatchNorm1d(teacherChannels, device: DistillDevice.Current);
+        connector = nn.Linear(studentChannels, teacherChannels, hasBias: false, device: device);
+        connectorNorm = nn.BatchNorm1d(teacherChannels, device: device);
         using (no_grad())
             nn.init.normal_(connector.weight, 0.0, Math.Sqrt(2.0 / teacherChannels));
-        this.margins = margins.detach().to(float32).to(DistillDevice.Current).clone();
+        this.margins = margins.detach().to(float32).to(device ?? CPU).clone();
         RegisterComponents();
     }
 

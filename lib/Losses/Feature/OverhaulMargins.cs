@@ -20,7 +20,7 @@ public static class OverhaulMargins
 
     /// <summary>Margins from the BatchNorm that precedes the teacher's ReLU at the distilled position.</summary>
     /// <param name="batchNorm">The teacher's BatchNorm (affine: it must have a weight and a bias).</param>
-    /// <returns>A float32 tensor [C] on <see cref="DistillDevice.Current"/>, every entry negative.</returns>
+    /// <returns>A float32 tensor [C] on the BatchNorm's device, every entry negative.</returns>
     public static Tensor FromBatchNorm(BatchNorm1d batchNorm)
     {
         ArgumentNullException.ThrowIfNull(batchNorm);
@@ -34,7 +34,7 @@ public static class OverhaulMargins
     /// <summary>Margins from per-channel standard deviations and means (a BatchNorm's weight and bias), Eq. 3.</summary>
     /// <param name="std">Per-channel standard deviation [C] (its absolute value is used, as BN weights may be negative).</param>
     /// <param name="mean">Per-channel mean [C].</param>
-    /// <returns>A float32 tensor [C] on <see cref="DistillDevice.Current"/>.</returns>
+    /// <returns>A float32 tensor [C] on the statistics' device.</returns>
     public static Tensor FromStatistics(Tensor std, Tensor mean)
     {
         ArgumentNullException.ThrowIfNull(std);
@@ -59,6 +59,6 @@ public static class OverhaulMargins
         Tensor density = exp(-0.5 * z * z) / Math.Sqrt(2.0 * Math.PI);                 // phi(z)
         Tensor expectation = mu - sigma * density / negativeProbability;              // E[x | x < 0]
         Tensor margins = where(negativeProbability > NegativeProbabilityFloor, expectation, -3.0 * sigma);
-        return margins.to(float32).to(DistillDevice.Current).MoveToOuterDisposeScope();
+        return margins.to(float32).MoveToOuterDisposeScope();
     }
 }

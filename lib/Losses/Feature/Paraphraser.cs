@@ -1,4 +1,3 @@
-using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -25,7 +24,8 @@ public sealed class Paraphraser : Module<Tensor, Tensor>
     /// <param name="channels">Channels C of the teacher feature.</param>
     /// <param name="layout">Linear layers for [B, C] features, 1-D convolutions for [B, C, L].</param>
     /// <param name="factorRate">k: the factor has ⌊C·k⌋ channels (paper: 0.5).</param>
-    public Paraphraser(int channels, FactorTransferLayout layout, double factorRate = 0.5) : base(nameof(Paraphraser))
+    /// <param name="device">Where its parameters live; null keeps TorchSharp's default, the CPU. Builders pass the student's device.</param>
+    public Paraphraser(int channels, FactorTransferLayout layout, double factorRate = 0.5, Device? device = null) : base(nameof(Paraphraser))
     {
         FactorChannels = (int)(channels * factorRate);
         if (channels < 1 || FactorChannels < 1)
@@ -43,7 +43,7 @@ public sealed class Paraphraser : Module<Tensor, Tensor>
             ("layer2", Layer(k, channels, transposed: true)), ("act2", LeakyReLU(NegativeSlope)),
             ("layer3", Layer(channels, channels, transposed: true)), ("act3", LeakyReLU(NegativeSlope)));
         RegisterComponents();
-        this.to(DistillDevice.Current);
+        if (device is not null) this.to(device);
     }
 
     /// <summary>Channels of the teacher feature.</summary>

@@ -1,4 +1,3 @@
-using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -22,7 +21,8 @@ public sealed class Translator : Module<Tensor, Tensor>
     /// <param name="studentChannels">Channels C of the student feature.</param>
     /// <param name="factorChannels">Channels of the teacher factor (<see cref="Paraphraser.FactorChannels"/>).</param>
     /// <param name="layout">Linear layers for [B, C] features, 1-D convolutions for [B, C, L]; must match the paraphraser's.</param>
-    public Translator(int studentChannels, int factorChannels, FactorTransferLayout layout) : base(nameof(Translator))
+    /// <param name="device">Where its parameters live; null keeps TorchSharp's default, the CPU. Builders pass the student's device.</param>
+    public Translator(int studentChannels, int factorChannels, FactorTransferLayout layout, Device? device = null) : base(nameof(Translator))
     {
         if (studentChannels < 1 || factorChannels < 1)
             throw new ArgumentOutOfRangeException(nameof(studentChannels),
@@ -36,7 +36,7 @@ public sealed class Translator : Module<Tensor, Tensor>
             ("layer2", Layer(s, k)), ("bn2", BatchNorm1d(k)), ("act2", LeakyReLU(NegativeSlope)),
             ("layer3", Layer(k, k)), ("bn3", BatchNorm1d(k)), ("act3", LeakyReLU(NegativeSlope)));
         RegisterComponents();
-        this.to(DistillDevice.Current);
+        if (device is not null) this.to(device);
     }
 
     /// <summary>Channels of the student feature.</summary>

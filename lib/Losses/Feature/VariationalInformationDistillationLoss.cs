@@ -1,5 +1,3 @@
-using Distill.Distillation;
-using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,8 +34,9 @@ public sealed class VariationalInformationDistillationLoss : Module<Tensor, Tens
     /// <param name="studentChannels">Channels C of the student feature.</param>
     /// <param name="teacherChannels">Channels C of the teacher feature.</param>
     /// <param name="options">Variance initialisation and floor; the reference's defaults when null.</param>
+    /// <param name="device">Where its parameters live; null keeps TorchSharp's default, the CPU. Builders pass the student's device.</param>
     public VariationalInformationDistillationLoss(LayerPair pair, int studentChannels, int teacherChannels,
-        VariationalInformationDistillationOptions? options = null) : base(nameof(VariationalInformationDistillationLoss))
+        VariationalInformationDistillationOptions? options = null, Device? device = null) : base(nameof(VariationalInformationDistillationLoss))
     {
         Options = options ?? new VariationalInformationDistillationOptions();
         if (studentChannels < 1 || teacherChannels < 1)
@@ -62,7 +61,7 @@ public sealed class VariationalInformationDistillationLoss : Module<Tensor, Tens
         double alpha0 = Math.Log(Math.Exp(Options.InitialVariance - epsilon) - 1.0);
         alpha = new Parameter(full(teacherChannels, alpha0, dtype: float32));
         RegisterComponents();
-        this.to(DistillDevice.Current);
+        if (device is not null) this.to(device);
     }
 
     /// <inheritdoc />

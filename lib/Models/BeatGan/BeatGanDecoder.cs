@@ -1,6 +1,5 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using Distill.Runtime;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -29,7 +28,6 @@ public sealed class BeatGanDecoder : Module<Tensor, Tensor>, IFeatureModel
         main = ModuleList(blocks.SelectMany(b => b.Layers()).Append(head).Append(Tanh()).ToArray());
         RegisterComponents();
         BeatGanInitialisation.Apply(this);
-        this.to(DistillDevice.Current);
     }
 
     // The last layers are held only by main, so they keep the Sequential names main.15 and main.16.

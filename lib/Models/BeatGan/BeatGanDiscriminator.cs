@@ -1,6 +1,5 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using Distill.Runtime;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -25,8 +24,10 @@ public sealed class BeatGanDiscriminator : Module<Tensor, Tensor>, IFeatureModel
     private readonly ModuleList<Module<Tensor, Tensor>> classifier;
     private readonly BeatGanBlock[] blocks;
 
-    /// <summary>Builds a discriminator with BeatGAN's initialisation on <see cref="DistillDevice.Current"/>.</summary>
-    public BeatGanDiscriminator(BeatGanOptions? options = null) : base(nameof(BeatGanDiscriminator))
+    /// <summary>Builds a discriminator with BeatGAN's initialisation on <paramref name="device"/>.</summary>
+    /// <param name="options">Sizes; null for the paper's.</param>
+    /// <param name="device">Where its parameters live; null keeps TorchSharp's default, the CPU. The application chooses (<see cref="Distill.Runtime.DistillDevice"/>).</param>
+    public BeatGanDiscriminator(BeatGanOptions? options = null, Device? device = null) : base(nameof(BeatGanDiscriminator))
     {
         Options = (options ?? new BeatGanOptions()).Validated();
         blocks = BeatGanBlock.Encoder(Options.Channels, Options.DiscriminatorWidth);
@@ -35,7 +36,7 @@ public sealed class BeatGanDiscriminator : Module<Tensor, Tensor>, IFeatureModel
             Conv1d((long)Options.DiscriminatorWidth << (blocks.Length - 1), 1, Options.BottleneckLength, bias: false));
         RegisterComponents();
         ResetParameters();
-        this.to(DistillDevice.Current);
+        if (device is not null) this.to(device);
     }
 
     /// <summary>The sizes this discriminator was built with.</summary>

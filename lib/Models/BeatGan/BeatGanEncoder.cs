@@ -1,6 +1,5 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using Distill.Runtime;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -36,7 +35,6 @@ public sealed class BeatGanEncoder : Module<Tensor, Tensor>, IFeatureModel
         main = ModuleList(blocks.SelectMany(b => b.Layers()).Append(head).ToArray());
         RegisterComponents();
         BeatGanInitialisation.Apply(this);
-        this.to(DistillDevice.Current);
     }
 
     // The last convolution is held only by main, so it is named main.14 and nothing else.

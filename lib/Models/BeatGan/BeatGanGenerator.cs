@@ -1,5 +1,4 @@
 using TorchSharp;
-using Distill.Runtime;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -22,14 +21,16 @@ public sealed class BeatGanGenerator : Module<Tensor, Tensor>, IFeatureModel
     private readonly BeatGanEncoder encoder1;
     private readonly BeatGanDecoder decoder;
 
-    /// <summary>Builds a generator with BeatGAN's initialisation on <see cref="DistillDevice.Current"/>.</summary>
-    public BeatGanGenerator(BeatGanOptions? options = null) : base(nameof(BeatGanGenerator))
+    /// <summary>Builds a generator with BeatGAN's initialisation on <paramref name="device"/>.</summary>
+    /// <param name="options">Sizes; null for the paper's.</param>
+    /// <param name="device">Where its parameters live; null keeps TorchSharp's default, the CPU. The application chooses (<see cref="Distill.Runtime.DistillDevice"/>).</param>
+    public BeatGanGenerator(BeatGanOptions? options = null, Device? device = null) : base(nameof(BeatGanGenerator))
     {
         Options = (options ?? new BeatGanOptions()).Validated();
         encoder1 = new BeatGanEncoder(Options, Options.GeneratorWidth, Options.LatentSize);
         decoder = new BeatGanDecoder(Options);
         RegisterComponents();
-        this.to(DistillDevice.Current);
+        if (device is not null) this.to(device);
     }
 
     /// <summary>The sizes this generator was built with.</summary>

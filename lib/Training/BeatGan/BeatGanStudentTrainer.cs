@@ -1,8 +1,9 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using Distill.Distillation;
-using Distill.Models;
+using Distill.Losses;
 using Distill.Models.BeatGan;
+using Distill.Models;
 using Distill.Runtime;
 using Distill.Training.Checkpoints;
 using static TorchSharp.torch;

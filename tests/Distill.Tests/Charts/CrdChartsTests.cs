@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Distill.Charts;
+using Distill.Losses.Crd;
 using Distill.Training;
 using Plotly.NET;
 using static TorchSharp.torch;

@@ -3,6 +3,7 @@ using Distill.Interop;
 using Distill.Models.BeatGan;
 using Distill.Runtime;
 
+using Distill.Experiments.BeatGan;
 namespace Distill.Tests.Cli;
 
 public sealed class ReproduceCommandTests : IDisposable
@@ -85,10 +86,10 @@ public sealed class ReproduceCommandTests : IDisposable
         var (code, output) = Run("reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "1", "--teachers-only", "--save-teachers",
                                  "--scores", "--out", folder);
         Assert.True(code == 0, output);
-        var (g, d) = Distill.Distillation.BeatGan.BeatGanKdExperiment.TeacherFiles(Path.Combine(folder, "teachers"), 0, 0);
+        var (g, d) = Distill.Experiments.BeatGan.BeatGanKdExperiment.TeacherFiles(Path.Combine(folder, "teachers"), 0, 0);
         string[] trained = File.ReadAllLines(Path.Combine(folder, "beatgan-scores.csv"));
         Assert.Equal("data,fold,seed,method,beat,class,label,error", trained[0]);
-        int testBeats = Distill.Distillation.BeatGan.BeatGanKdData.Load().TestLabels.Length;
+        int testBeats = Distill.Experiments.BeatGan.BeatGanKdData.Load().TestLabels.Length;
         Assert.Equal(testBeats + 1, trained.Length);
 
         string reloaded = Path.Combine(folder, "reloaded");

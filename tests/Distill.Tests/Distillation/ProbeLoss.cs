@@ -1,4 +1,5 @@
 using Distill.Distillation;
+using Distill.Losses;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

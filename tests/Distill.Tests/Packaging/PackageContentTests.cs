@@ -41,7 +41,10 @@ public class PackageContentTests(PackedLibrary packed)
         Assert.Equal("MIT", Value("license"));
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency")
             .Select(e => (string)e.Attribute("id")!).ToHashSet();
-        Assert.Contains("TorchSharp-cpu", dependencies);
+        Assert.Contains("TorchSharp", dependencies);
+        // No runtime package: the application chooses LibTorch's (TorchSharp-cpu, TorchSharp-cuda-linux, ...).
+        Assert.DoesNotContain(dependencies, id => id.StartsWith("TorchSharp-", StringComparison.OrdinalIgnoreCase)
+                                                  || id.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase));
         Assert.Contains("Plotly.NET", dependencies);
         // The kernel brings its own formatter: a package copy would be a second, incompatible one.
         Assert.DoesNotContain("Microsoft.DotNet.Interactive.Formatting", dependencies);

@@ -54,6 +54,7 @@ public class PackageInNotebookTests(PackedLibrary packed)
         $"#i \"nuget: {feed}\"\n" +
         // The user's cache is a valid folder feed: TorchSharp comes from it instead of nuget.org.
         $"#i \"nuget: {userCache}\"\n" +
+        $"#r \"nuget: TorchSharp-cpu, {PackedLibrary.TorchSharpVersion}\"\n" +
         $"#r \"nuget: Distill.Lib, {version}\"\n" +
         "using Distill.Charts;\nusing Distill.Data;\nusing Distill.Data.Tabular;\nusing Distill.Models;\nusing Distill.Notebooks;\nusing Distill.Training;\n" +
         "NotebookEnvironment.Setup(seed: 0)\n\n" +

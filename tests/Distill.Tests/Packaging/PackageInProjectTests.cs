@@ -24,6 +24,7 @@ public class PackageInProjectTests(PackedLibrary packed)
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="Distill.Lib" Version="{packed.Version}" />
+                <PackageReference Include="TorchSharp-cpu" Version="{PackedLibrary.TorchSharpVersion}" />
               </ItemGroup>
             </Project>
             """);

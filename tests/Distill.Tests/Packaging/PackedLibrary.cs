@@ -21,6 +21,12 @@ public sealed class PackedLibrary : IDisposable
     /// <summary>The package version, unique to this run.</summary>
     public string Version { get; } = $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
 
+    /// <summary>The TorchSharp version the repository pins (Directory.Packages.props): what a user of the package names for
+    /// the runtime package (<c>TorchSharp-cpu</c>) beside it.</summary>
+    public static string TorchSharpVersion { get; } =
+        System.Xml.Linq.XDocument.Load(Path.Combine(NotebookRunner.RepositoryRoot, "Directory.Packages.props"))
+            .Descendants("PackageVersion").Single(e => (string?)e.Attribute("Include") == "TorchSharp").Attribute("Version")!.Value;
+
     /// <summary>The .nupkg file.</summary>
     public string Package => Path.Combine(Feed, $"Distill.Lib.{Version}.nupkg");
 

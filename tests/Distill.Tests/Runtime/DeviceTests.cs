@@ -23,3 +23,49 @@ public class DeviceTests
         Assert.Contains("TorchSharp", error.Message);
     }
 }
+
+/// <summary>Models and losses take their device from a parameter or their inputs; only the application reads the default.</summary>
+public class DevicePlacementTests
+{
+    // The meta device holds shapes without data: a device other than the CPU that every machine has.
+    private static readonly torch.Device Meta = new(DeviceType.META);
+
+    [Fact]
+    public void OfGivesTheDeviceOfAModulesParametersAndTheCpuForAModuleWithout()
+    {
+        Assert.Equal(DeviceType.META, DistillDevice.Of(torch.nn.Linear(2, 3, device: Meta)).type);
+        Assert.Equal(DeviceType.CPU, DistillDevice.Of(torch.nn.ReLU()).type);
+    }
+
+    [Fact]
+    public void ModelsAndLossesAreBuiltOnTheDeviceTheyAreGiven()
+    {
+        Assert.All(new Distill.Models.Mlp([4, 3], 2, device: Meta).parameters(), p => Assert.Equal(DeviceType.META, p.device.type));
+        Assert.All(new Distill.Models.BeatGan.BeatGanGenerator(new(GeneratorWidth: 4), Meta).parameters(), p => Assert.Equal(DeviceType.META, p.device.type));
+        Assert.All(new Distill.Losses.Feature.FitNetLoss(Distill.Losses.LayerPair.Last, 3, 5, device: Meta).parameters(),
+                   p => Assert.Equal(DeviceType.META, p.device.type));
+        Assert.All(new Distill.Models.Mlp([4, 3], 2).parameters(), p => Assert.Equal(DeviceType.CPU, p.device.type));
+    }
+
+    [Fact]
+    public void OnlyTheApplicationsDefaultsReadDistillDeviceCurrent()
+    {
+        // Data loaders place their tensors on the application's default; the CRD parts and the BeatGAN trainers still read it
+        // (issue 17: to be given their device like the other losses).
+        string[] allowed =
+        [
+            "lib/Data/", "lib/Notebooks/NotebookEnvironment.cs", "lib/Losses/Crd/AliasSampler.cs", "lib/Losses/Crd/ContrastMemory.cs",
+            "lib/Losses/Crd/ContrastiveIndexSampler.cs", "lib/Losses/Crd/Embed.cs", "lib/Training/BeatGan/BeatGanTrainer.cs",
+            "lib/Training/BeatGan/BeatGanStudentTrainer.cs",
+        ];
+        string root = Distill.Tests.Notebooks.NotebookRunner.RepositoryRoot;
+        var readers = Directory.GetFiles(Path.Combine(root, "lib"), "*.cs", SearchOption.AllDirectories)
+            .Where(file => File.ReadLines(file).Any(line => !line.TrimStart().StartsWith("///") && line.Contains("DistillDevice.Current")))
+            .Select(file => Path.GetRelativePath(root, file).Replace('\\', '/'))
+            .Where(file => !allowed.Any(file.StartsWith))
+            .Order()
+            .ToArray();
+        Assert.True(readers.Length == 0, "These library files read DistillDevice.Current; take the device from a parameter or the inputs "
+                                         + $"(DistillDevice.Of(module)) instead:\n{string.Join("\n", readers)}");
+    }
+}

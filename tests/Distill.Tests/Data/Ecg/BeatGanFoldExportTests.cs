@@ -4,6 +4,7 @@ using Distill.Data.Ecg;
 using Distill.Data.Npy;
 using Distill.Distillation.BeatGan;
 
+using Distill.Experiments.BeatGan;
 namespace Distill.Tests.Data.Ecg;
 
 public class BeatGanFoldExportTests

@@ -1,6 +1,7 @@
 using Distill.Data.Ecg;
 using Distill.Distillation.BeatGan;
 
+using Distill.Experiments.BeatGan;
 namespace Distill.Tests.Distillation.BeatGan;
 
 public class BeatGanKdDataTests

@@ -2,6 +2,7 @@ using Distill.Data.Ecg;
 using Distill.Distillation.BeatGan;
 using Distill.Metrics;
 
+using Distill.Experiments.BeatGan;
 namespace Distill.Tests.Distillation.BeatGan;
 
 public class BeatGanKdEvaluationTests

@@ -1,6 +1,7 @@
 using Distill.Distillation.BeatGan;
 using Distill.Models.BeatGan;
 
+using Distill.Experiments.BeatGan;
 namespace Distill.Tests.Distillation.BeatGan;
 
 public class BeatGanKdStudentTests

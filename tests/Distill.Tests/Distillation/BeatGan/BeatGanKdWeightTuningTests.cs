@@ -1,4 +1,5 @@
 using Distill.Distillation.BeatGan;
+using Distill.Experiments.BeatGan;
 using Distill.Tests.Training.BeatGan;
 using static TorchSharp.torch;
 

@@ -2,6 +2,7 @@ using Distill.Distillation.BeatGan;
 using Distill.Training;
 using Distill.Training.BeatGan;
 
+using Distill.Experiments.BeatGan;
 namespace Distill.Tests.Distillation.BeatGan;
 
 public class BeatGanProgressLinesTests

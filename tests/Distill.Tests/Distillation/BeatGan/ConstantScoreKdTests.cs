@@ -1,5 +1,7 @@
-using Distill.Distillation;
 using Distill.Distillation.BeatGan;
+using Distill.Distillation;
+using Distill.Losses.BeatGan;
+using Distill.Losses;
 using Distill.Models.BeatGan;
 using Distill.Runtime;
 using Distill.Tests.Training.BeatGan;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Distill.Distillation;
+using Distill.Losses;
 using Distill.Models;
 using Distill.Runtime;
 using Distill.Tests.Reference;

@@ -1,9 +1,10 @@
 using Distill.Distillation;
+using Distill.Losses;
 using Distill.Models.BeatGan;
 using Distill.Runtime;
 using Distill.Tests.Distillation.BeatGan;
-using Distill.Training;
 using Distill.Training.BeatGan;
+using Distill.Training;
 using static TorchSharp.torch;
 
 namespace Distill.Tests.Training.BeatGan;

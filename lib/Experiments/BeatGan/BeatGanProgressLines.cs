@@ -2,7 +2,7 @@ using System.Globalization;
 using Distill.Training;
 using Distill.Training.BeatGan;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Experiments.BeatGan;
 
 /// <summary>Turns a BeatGAN trainer's reports into progress lines with counts, losses, the validation AUC, steps per second
 /// and an ETA: one line at most every <c>interval</c> during an epoch, and one after every epoch that took longer than that

@@ -1,11 +1,9 @@
-using Distill.Distillation;
 using Distill.Models.BeatGan;
-using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Losses.BeatGan;
 
 /// <summary>Latent distillation: the student's code z_S = G_E,S(x) regresses the teacher's z_T.</summary>
 /// <remarks>
@@ -21,7 +19,10 @@ public sealed class LatentDistillationLoss : Module, IDistillationLoss
     private readonly long _teacherSize;
 
     /// <summary>Builds the loss for codes of <paramref name="studentLatent"/> and <paramref name="teacherLatent"/> channels.</summary>
-    public LatentDistillationLoss(int studentLatent, int teacherLatent) : base(nameof(LatentDistillationLoss))
+    /// <param name="studentLatent">Channels of the student's latent code.</param>
+    /// <param name="teacherLatent">Channels of the teacher's latent code.</param>
+    /// <param name="device">Where its parameters live; null keeps TorchSharp's default, the CPU. Builders pass the student's device.</param>
+    public LatentDistillationLoss(int studentLatent, int teacherLatent, Device? device = null) : base(nameof(LatentDistillationLoss))
     {
         if (studentLatent <= 0 || teacherLatent <= 0)
             throw new ArgumentOutOfRangeException(nameof(studentLatent), "Latent sizes nz must be positive.");
@@ -29,7 +30,7 @@ public sealed class LatentDistillationLoss : Module, IDistillationLoss
         _teacherSize = teacherLatent;
         if (studentLatent != teacherLatent) regressor = Conv1d(studentLatent, teacherLatent, 1, bias: false);
         RegisterComponents();
-        this.to(DistillDevice.Current);
+        if (device is not null) this.to(device);
     }
 
     /// <inheritdoc />

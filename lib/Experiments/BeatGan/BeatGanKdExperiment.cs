@@ -1,5 +1,8 @@
 using Distill.Anomaly;
+using Distill.Distillation;
+using Distill.Distillation.BeatGan;
 using Distill.Interop;
+using Distill.Losses.BeatGan;
 using Distill.Metrics;
 using Distill.Models.BeatGan;
 using Distill.Runtime;
@@ -7,7 +10,7 @@ using Distill.Training;
 using Distill.Training.BeatGan;
 using Distill.Training.Checkpoints;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Experiments.BeatGan;
 
 /// <summary>Sizes, epochs and students of the BeatGAN distillation experiment.</summary>
 /// <param name="Seeds">Seeds 0 … Seeds−1; each trains its own teacher and students.</param>
@@ -174,8 +177,8 @@ public static class BeatGanKdExperiment
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
         Reproducibility.Seed(seed);
-        var teacher = new BeatGanGenerator(config.Teacher);
-        var teacherD = new BeatGanDiscriminator(config.Teacher);
+        var teacher = new BeatGanGenerator(config.Teacher, data.Train.device);
+        var teacherD = new BeatGanDiscriminator(config.Teacher, data.Train.device);
         var training = new BeatGanTrainer(teacher, teacherD, new BeatGanTrainingOptions(Epochs: config.TeacherEpochs, BatchSize: config.BatchSize,
             LearningRate: config.LearningRate, Seed: seed, Validation: config.Validation), checkpoint);
         try
@@ -216,8 +219,8 @@ public static class BeatGanKdExperiment
         var terms = recipe?.Terms.Select(t => new DistillationTerm(
             BeatGanKdTerms.Create(t.Term, config.Student, config.Teacher, teacherDiscriminator, data.Train.shape[0]), t.Weight)).ToArray() ?? [];
         Reproducibility.Seed(10_000 + seed); // the same student initialisation for every recipe
-        var student = new BeatGanGenerator(config.Student);
-        var studentD = new BeatGanDiscriminator(config.Student);
+        var student = new BeatGanGenerator(config.Student, data.Train.device);
+        var studentD = new BeatGanDiscriminator(config.Student, data.Train.device);
         var options = new BeatGanStudentOptions(
             new BeatGanTrainingOptions(Epochs: config.StudentEpochs, BatchSize: config.BatchSize, LearningRate: config.LearningRate, Seed: seed),
             AcceptGradientFreeTerms: terms.Any(t => t.Loss is ConstantScoreKdLoss));

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Losses.BeatGan;
 
 /// <summary>Per-beat reconstruction errors that keep the autograd graph, as the distillation terms need them.</summary>
 /// <remarks>The same quantity as <see cref="Anomaly.ReconstructionScores.Errors"/> (BeatGAN's anomaly score before

@@ -1,7 +1,8 @@
 using Distill.Anomaly;
+using Distill.Distillation.BeatGan;
 using Distill.Metrics;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Experiments.BeatGan;
 
 /// <summary>One recipe's tuning: the weight factor chosen and every factor's validation AUC.</summary>
 /// <param name="Chosen">The recipe with its weights multiplied by the chosen factor.</param>

@@ -5,7 +5,7 @@ using Distill.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Distill.Training;
+namespace Distill.Losses.Crd;
 
 /// <summary>The critic's embeddings g^S(f^S) and g^T(f^T) of every row of a split, for charts and alignment figures.</summary>
 /// <param name="Student">Student embeddings, unit rows [N, feat_dim].</param>

@@ -1,7 +1,7 @@
 using Distill.Models;
 using static TorchSharp.torch;
 
-namespace Distill.Distillation;
+namespace Distill.Losses;
 
 /// <summary>Lets a loss written for class logits distil a binary model with one logit <c>z</c>, by reading it as the
 /// two class logits <c>[0, z]</c>.</summary>

@@ -1,7 +1,7 @@
 using Distill.Data.Ecg;
 using static TorchSharp.torch;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Experiments.BeatGan;
 
 /// <summary>The beats of a BeatGAN distillation experiment: normal beats to train on, labelled validation and test beats.</summary>
 /// <param name="Train">Normal beats to train on, [N, 1, 320] (lead 0, MLII, scaled per beat to [-1, 1]).</param>

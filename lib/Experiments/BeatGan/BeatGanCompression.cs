@@ -4,7 +4,7 @@ using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Experiments.BeatGan;
 
 /// <summary>Size and cost of a BeatGAN network: parameters, multiply-adds per beat, CPU latency per beat.</summary>
 /// <param name="Parameters">Trainable parameters (weights and batch-norm affine parameters).</param>
@@ -57,7 +57,7 @@ public static class BeatGanCompression
         if (batch <= 0 || repeats <= 0) throw new ArgumentOutOfRangeException(nameof(batch), "Batch and repeats must be positive.");
         using var scope = NewDisposeScope();
         var o = generator.Options;
-        var beats = rand(batch, o.Channels, o.SignalLength, device: DistillDevice.Current) * 2 - 1; // [B, nc, L]
+        var beats = rand(batch, o.Channels, o.SignalLength, device: DistillDevice.Of(generator)) * 2 - 1; // [B, nc, L]
         bool wasTraining = generator.training;
         generator.eval();
         var times = new double[repeats];

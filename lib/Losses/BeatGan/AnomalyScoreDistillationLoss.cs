@@ -1,8 +1,7 @@
-using Distill.Distillation;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Losses.BeatGan;
 
 /// <summary>Options of <see cref="AnomalyScoreDistillationLoss"/>.</summary>
 /// <param name="Temperature">T of the softmax over the batch of −error / T. BeatGAN's errors of [−1, 1] beats are of the

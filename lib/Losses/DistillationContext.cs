@@ -1,7 +1,7 @@
 using Distill.Models;
 using static TorchSharp.torch;
 
-namespace Distill.Distillation;
+namespace Distill.Losses;
 
 /// <summary>What a distillation loss sees for one batch.</summary>
 /// <param name="Student">The student's forward pass (carries gradient).</param>

@@ -1,11 +1,10 @@
-using Distill.Distillation;
 using Distill.Losses;
 using Distill.Losses.Feature;
 using Distill.Models.BeatGan;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Losses.BeatGan;
 
 /// <summary>Attention transfer through the teacher's discriminator: the teacher critic must "see" the student's
 /// reconstruction as it sees the teacher's.</summary>

@@ -1,8 +1,7 @@
-using Distill.Distillation;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Losses.BeatGan;
 
 /// <summary>Reconstruction distillation: the student generator's reconstruction is pulled towards the teacher's.</summary>
 /// <remarks>

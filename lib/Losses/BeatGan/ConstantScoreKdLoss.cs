@@ -1,9 +1,7 @@
-using Distill.Distillation;
-using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Losses.BeatGan;
 
 /// <summary>The lab notes' "KL" term, reproduced to show that it cannot train anything: its value carries no gradient.</summary>
 /// <remarks>
@@ -39,8 +37,8 @@ public sealed class ConstantScoreKdLoss : IDistillationLoss
         // The NumPy round trip of the notes: the scores leave the graph here.
         double[] student = Scores(context.Targets, context.Student.Output);
         double[] teacher = Scores(context.Targets, context.Teacher.Output);
-        var ys = tensor(student, device: DistillDevice.Current).unsqueeze(0) / _temperature; // [1, B]
-        var yt = tensor(teacher, device: DistillDevice.Current).unsqueeze(0) / _temperature;
+        var ys = tensor(student, device: context.Student.Output.device).unsqueeze(0) / _temperature; // [1, B]
+        var yt = tensor(teacher, device: context.Student.Output.device).unsqueeze(0) / _temperature;
         var logStudent = ys.log_softmax(1);
         var logTeacher = yt.log_softmax(1);
         var kl = (logTeacher.exp() * (logTeacher - logStudent)).sum() * (_temperature * _temperature);

@@ -1,9 +1,8 @@
-using Distill.Distillation;
 using Distill.Losses.Crd;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Distill.Training;
+namespace Distill.Losses.Crd;
 
 /// <summary>The normalisation constants of CRD's memory after one training step.</summary>
 /// <param name="Step">1-based number of the step (batch) in the whole run.</param>
@@ -17,7 +16,7 @@ public sealed record ZRecord(int Step, double Student, double Teacher);
 /// function Z by a Monte-Carlo estimate; RepDistiller sets it once from the first batch (<see cref="ZPolicy.FixedFromFirstBatch"/>),
 /// and <see cref="ZPolicy.RunningEstimate"/> keeps following the embeddings. This wrapper changes nothing in the loss: it
 /// computes the wrapped CRD term and reads <see cref="ContrastMemory.Z"/> afterwards (one small device-to-host copy per step).
-/// The CRD loss is a registered submodule, so its embeddings stay trainable through the <see cref="Distiller"/>.
+/// The CRD loss is a registered submodule, so its embeddings stay trainable through the <c>Distiller</c>.
 /// </remarks>
 public sealed class CrdZTrace : nn.Module, IDistillationLoss
 {

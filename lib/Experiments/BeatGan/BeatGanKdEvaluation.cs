@@ -5,7 +5,7 @@ using Distill.Metrics;
 using Distill.Models.BeatGan;
 using static TorchSharp.torch;
 
-namespace Distill.Distillation.BeatGan;
+namespace Distill.Experiments.BeatGan;
 
 /// <summary>How a BeatGAN generator scores the test beats: the authors' figures, and what a deployed detector would reach with
 /// a threshold chosen without the test labels.</summary>
