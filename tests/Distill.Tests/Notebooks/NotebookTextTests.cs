@@ -50,10 +50,14 @@ public sealed partial class NotebookTextTests
     // numbers, listed here with their meaning; a decimal not in the list fails the test.
     [Theory]
     [InlineData("02-kl-vs-negative-cross-entropy.dib", "2.5 (quoted from Hinton et al., Sec. 3)")]
+    [InlineData("03-feature-distillation.dib",
+                "3.2 (section of Park et al.), 4.6 (ln 100), 0.7 (ln 2), 0.5 (the balanced rule's weighted term), " +
+                "0.1 (RKD's balanced weight)")]
     [InlineData("04-contrastive-representation-distillation.dib",
                 "3.2 3.4 (sections of Tian et al.), 0.07 (T), 0.6 0.8 (Normalize(3, 4); beta), 0.5 (momentum mu), " +
                 "0.71 (0.5 / sqrt(0.5)), 0.99 0.01 1% (running-Z momentum)")]
     [InlineData("05-beatgan-distillation.dib", "0.5 (AUC of a random score), 0.1 (a tuning factor)")]
+    [InlineData("06-reproducing-beatgan-on-mitbih.dib", "")]
     [InlineData("07-omitted-class.dib", "1503.02531 (arXiv number), 3.5 98.6% (quoted from Hinton et al., Sec. 3), 0.25 (bias grid step)")]
     public void TheTextQuotesNoFigureOfARun(string notebook, string constants)
     {
