@@ -18,7 +18,7 @@ namespace Distill.Losses.Crd;
 /// the memory, so call it once per training batch.
 /// </para>
 /// </remarks>
-public sealed class CrdLoss : nn.Module, IDistillationLoss
+public sealed class CrdLoss : nn.Module, IDistillationLoss, ITeacherPassReader
 {
     private readonly Embed embed_student;
     private readonly Embed embed_teacher;
@@ -49,6 +49,9 @@ public sealed class CrdLoss : nn.Module, IDistillationLoss
 
     /// <inheritdoc/>
     public string Name => "crd";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => new(false, [(Options.Layers ?? LayerPair.Last).Teacher]);
 
     /// <summary>The options this loss was built with.</summary>
     public CrdOptions Options { get; }
