@@ -49,8 +49,9 @@ public sealed class TeacherPassCache : IDisposable
         var outputs = new List<Tensor>();
         var kept = new Dictionary<int, List<Tensor>>();
         int count = -1;
+        bool needed = parts.Output || parts.Features.Count > 0; // nothing to keep: no teacher pass at all
         using (no_grad())
-            for (long start = 0; start < n; start += chunk)
+            for (long start = 0; needed && start < n; start += chunk)
             {
                 using var scope = NewDisposeScope();
                 var pass = teacher.ForwardFeatures(inputs.narrow(0, start, Math.Min(chunk, n - start)));

@@ -106,15 +106,20 @@ public sealed class BeatGanStudentTrainer
         foreach (var module in terms.Select(t => t.Loss).OfType<nn.Module>()) module.train();
         FeatureOutput studentPass;
         using (RepeatedBatchNormUpdates.Apply(student, passes: 2)) studentPass = student.ForwardFeatures(x);
-        var (real, fake) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, studentPass.Output, x);
-        var (reconstruction, adversarial, total, values) = UpdateGenerator(x, studentPass, rows, cache);
+        var (realError, fakeError) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, studentPass.Output, x);
+        var (reconstructionError, adversarialError, totalError, termErrors) = UpdateGenerator(x, studentPass, rows, cache);
+        // One transfer for the step's every loss; a NaN anywhere shows in these values and ThrowIfNotFinite names it.
+        var read = LossReadout.Read([realError, fakeError, reconstructionError, adversarialError, totalError, .. termErrors]);
+        var (real, fake, reconstruction, adversarial, total) = (read[0], read[1], read[2], read[3], read[4]);
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (int i = 0; i < terms.Count; i++) values[terms[i].Loss.Name] = read[5 + i];
         bool reinitialise = real + fake < options.ReinitThreshold;
         if (reinitialise) discriminator.ResetParameters();
         return new BeatGanStudentStep(new BeatGanStepLosses(real, fake, reconstruction, adversarial, total, reinitialise), values);
     }
 
 
-    private (double Reconstruction, double Adversarial, double Total, Dictionary<string, double> Terms) UpdateGenerator(Tensor x,
+    private (Tensor Reconstruction, Tensor Adversarial, Tensor Total, Tensor[] Terms) UpdateGenerator(Tensor x,
         FeatureOutput studentPass, Tensor? rows, TeacherPassCache? cache)
     {
         using var scope = NewDisposeScope();
@@ -127,13 +132,14 @@ public sealed class BeatGanStudentTrainer
             using (no_grad()) teacherPass = teacher.ForwardFeatures(x);
         }
         var context = new DistillationContext(studentPass, teacherPass, x, rows);
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        var values = new Tensor[terms.Count];
         Tensor total = null!; // set by the backward callback
         var (reconstructionError, adversarialError) = BeatGanAdversarialLosses.Generator(discriminator, studentPass.Output, x, (rec, adv) =>
         {
             total = rec + options.AdversarialWeight * adv;
-            foreach (var term in terms)
+            for (int i = 0; i < terms.Count; i++)
             {
+                var term = terms[i];
                 var value = term.Loss.Compute(context);
                 if (value.numel() != 1)
                     throw new InvalidOperationException($"Term '{term.Loss.Name}' returned shape [{string.Join(", ", value.shape)}]; a loss must be a scalar.");
@@ -141,13 +147,14 @@ public sealed class BeatGanStudentTrainer
                     throw new InvalidOperationException(
                         $"Term '{term.Loss.Name}' carries no gradient, so it cannot train the student (the lab notes' NumPy-score KL). " +
                         "Compute it from the student's tensors, or set AcceptGradientFreeTerms only to demonstrate that it changes nothing.");
-                values[term.Loss.Name] = value.item<float>();
+                values[i] = value.detach().MoveToOuterDisposeScope();
                 total = total + term.Weight * value.reshape(Array.Empty<long>());
             }
             total.backward();
         });
         generatorOptimizer.step();
-        return (reconstructionError.item<float>(), adversarialError.item<float>(), total.item<float>(), values);
+        return (reconstructionError.detach().MoveToOuterDisposeScope(), adversarialError.detach().MoveToOuterDisposeScope(),
+                total.detach().MoveToOuterDisposeScope(), values);
     }
 
     /// <summary>Trains for <see cref="BeatGanTrainingOptions.Epochs"/> epochs on normal beats [N, nc, L] and returns each epoch's means.</summary>
