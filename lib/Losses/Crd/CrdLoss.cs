@@ -78,8 +78,8 @@ public sealed class CrdLoss : nn.Module, IDistillationLoss, ITeacherPassReader
         var teacher = layers.SelectTeacher(context.Teacher.Features);
         using var scope = torch.NewDisposeScope();
         var onDevice = rows.to(contrast.StudentMemory.device); // batches may carry their indices on the CPU
-        var drawn = sampler.Sample(onDevice);
-        return forward(student, teacher, onDevice, drawn).MoveToOuterDisposeScope();
+        var drawn = sampler.Sample(onDevice); // checks the rows' range once, as they enter; the drawn rows are valid
+        return Loss(student, teacher, onDevice, drawn, checkRanges: false).MoveToOuterDisposeScope();
     }
 
     /// <summary>Computes CRD with given contrast rows (the reference's <c>CRDLoss.forward</c>) and updates the memory.</summary>
@@ -88,6 +88,9 @@ public sealed class CrdLoss : nn.Module, IDistillationLoss, ITeacherPassReader
     /// <param name="rows">Data-set row index of each sample, int64 [B].</param>
     /// <param name="contrastRows">Positive [B] and negative ([B, K] or [K]) rows, as drawn by <see cref="Sampler"/>.</param>
     public Tensor forward(Tensor student, Tensor teacher, Tensor rows, ContrastIndices contrastRows)
+        => Loss(student, teacher, rows, contrastRows, checkRanges: true);
+
+    private Tensor Loss(Tensor student, Tensor teacher, Tensor rows, ContrastIndices contrastRows, bool checkRanges)
     {
         if (student.dim() < 2 || teacher.dim() < 2 || student.shape[0] != teacher.shape[0])
             throw new ArgumentException(
@@ -97,7 +100,7 @@ public sealed class CrdLoss : nn.Module, IDistillationLoss, ITeacherPassReader
         using var scope = torch.NewDisposeScope();
         var studentEmbedding = embed_student.forward(student);          // [B, feat_dim]
         var teacherEmbedding = embed_teacher.forward(teacher.detach()); // [B, feat_dim]
-        var (outStudent, outTeacher) = contrast.forward(studentEmbedding, teacherEmbedding, rows, contrastRows);
+        var (outStudent, outTeacher) = contrast.Forward(studentEmbedding, teacherEmbedding, rows, contrastRows, checkRanges);
         return criterion_student.forward(outStudent).add(criterion_teacher.forward(outTeacher)).MoveToOuterDisposeScope();
     }
 
