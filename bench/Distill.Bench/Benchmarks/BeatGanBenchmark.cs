@@ -52,6 +52,13 @@ public sealed class BeatGanBenchmark : IBenchmark
                 theirs.Add(rate);
         }
         Results.Print("beatgan-step", ours.Average(), "steps/s");
+        double peak = StepFlops.MatmulGflops();
+        double achieved = 2.0 * StepFlops.BeatGanStepMultiplyAdds(options) * batch * ours.Average() / 1e9;
+        Console.WriteLine($"step: {StepFlops.BeatGanStepMultiplyAdds(options) * (double)batch / 1e9:F2} G multiply-adds (3 G + 9 D per beat x {batch}); " +
+                          $"{achieved:F1} GFLOP/s of a measured dense-matmul {peak:F1} GFLOP/s ({100 * achieved / peak:F0} %)");
+        Results.Print("beatgan-step-multiply-adds", StepFlops.BeatGanStepMultiplyAdds(options) * (double)batch, "MAC");
+        Results.Print("matmul-peak", peak, "GFLOP/s");
+        Results.Print("beatgan-step-fraction-of-peak", achieved / peak, "fraction");
         if (theirs.Count > 0)
         {
             Results.Print("pytorch-beatgan-step", theirs.Average(), "steps/s");
