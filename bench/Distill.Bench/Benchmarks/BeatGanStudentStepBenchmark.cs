@@ -4,6 +4,7 @@ using Distill.Distillation.BeatGan;
 using Distill.Models.BeatGan;
 using Distill.Runtime;
 using Distill.Training.BeatGan;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Distill.Bench.Benchmarks;
@@ -67,8 +68,16 @@ public sealed class BeatGanStudentStepBenchmark : IBenchmark
             var trainer = new BeatGanStudentTrainer(new BeatGanGenerator(studentSizes), new BeatGanDiscriminator(studentSizes), teacher, terms,
                 new BeatGanStudentOptions(new BeatGanTrainingOptions(Epochs: e, BatchSize: batch, LearningRate: 1e-4)));
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
             var clock = Stopwatch.StartNew();
             trainer.Fit(train);
+            clock.Stop();
+            if (e > 1)
+            {
+                using var process = Process.GetCurrentProcess();
+                Results.Print($"student-step-{name}-live-tensor-change", DisposeScopeManager.Statistics.ThreadTotalLiveCount - live, "tensors");
+                Results.Print($"student-step-{name}-rss", process.WorkingSet64 / 1048576.0, "MiB");
+            }
             return (clock.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
         }
         var warm = elapsed(1);
