@@ -110,4 +110,6 @@ print(f"steps {args.steps} (after {args.warmup} warm-up), batch {args.batch}: {a
 print(f"RSS after warm-up {after_warmup:.1f} MiB, after step {settle} {settled:.1f} MiB, after step {args.steps} {end:.1f} MiB "
       f"(steady-state change {end - settled:+.1f} MiB)")
 print(f"last step: D {last[0]:.4g}, G {last[1]:.4g}")
+print(f"RESULT pytorch-beatgan-step {args.steps / elapsed:.6g} steps/s")
+print(f"RESULT pytorch-beatgan-rss-change {end - settled:.6g} MiB")
 print(f"load average after {open('/proc/loadavg').read().strip()}")

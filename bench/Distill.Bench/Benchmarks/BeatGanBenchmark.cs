@@ -11,7 +11,8 @@ namespace Distill.Bench.Benchmarks;
 /// <remarks>
 /// The same step, timed in PyTorch 1.13, is tools/reference/beatgan_bench.py; run both with the same --threads.
 /// Arguments: --steps N (1000), --warmup N (20), --threads N (TorchSharp's default when absent), --batch N (64),
-/// --width N (ngf = ndf, 32; a narrow network checks memory over many steps quickly on a loaded machine).
+/// --width N (ngf = ndf, 32; a narrow network checks memory over many steps quickly on a loaded machine), --rounds N (2):
+/// TorchSharp and the PyTorch reference alternate that many times in this one invocation (--reference no skips PyTorch).
 /// </remarks>
 public sealed class BeatGanBenchmark : IBenchmark
 {
@@ -37,6 +38,39 @@ public sealed class BeatGanBenchmark : IBenchmark
         var beats = (rand(batch, options.Channels, options.SignalLength, device: DistillDevice.Current) * 2 - 1).DetachFromDisposeScope();
 
         Console.WriteLine($"ngf = ndf = {width}, nz {options.LatentSize}; device {DistillDevice.Current.type}, torch threads {get_num_threads()}, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        int rounds = BenchArguments.Int(args, "--rounds", 2);
+        string referenceArguments = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"--steps {steps} --warmup {warmup} --batch {batch} --width {width} --threads {get_num_threads()}");
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        for (int round = 1; round <= rounds; round++)
+        {
+            Console.WriteLine($"-- round {round} of {rounds}: TorchSharp, then PyTorch 1.13 (tools/reference/beatgan_bench.py {referenceArguments})");
+            ours.Add(Measure(trainer, beats, steps, warmup, batch));
+            if (BenchArguments.Text(args, "--reference", "yes") == "no") continue;
+            if (PyTorchReference.Run("beatgan_bench.py", referenceArguments) is { } figures && figures.TryGetValue("pytorch-beatgan-step", out double rate))
+                theirs.Add(rate);
+        }
+        Results.Print("beatgan-step", ours.Average(), "steps/s");
+        double peak = StepFlops.MatmulGflops();
+        double achieved = 2.0 * StepFlops.BeatGanStepMultiplyAdds(options) * batch * ours.Average() / 1e9;
+        Console.WriteLine($"step: {StepFlops.BeatGanStepMultiplyAdds(options) * (double)batch / 1e9:F2} G multiply-adds (3 G + 9 D per beat x {batch}); " +
+                          $"{achieved:F1} GFLOP/s of a measured dense-matmul {peak:F1} GFLOP/s ({100 * achieved / peak:F0} %)");
+        Results.Print("beatgan-step-multiply-adds", StepFlops.BeatGanStepMultiplyAdds(options) * (double)batch, "MAC");
+        Results.Print("matmul-peak", peak, "GFLOP/s");
+        Results.Print("beatgan-step-fraction-of-peak", achieved / peak, "fraction");
+        if (theirs.Count > 0)
+        {
+            Results.Print("pytorch-beatgan-step", theirs.Average(), "steps/s");
+            Results.Print("beatgan-step-vs-pytorch", ours.Average() / theirs.Average(), "x");
+            Console.WriteLine($"TorchSharp / PyTorch: {ours.Average() / theirs.Average():F2}x (means of {ours.Count} alternating rounds)");
+        }
+        Console.WriteLine($"load average after {File.ReadAllText("/proc/loadavg").Trim()}");
+    }
+
+    // One timed run of the trainer's step; prints the figures and returns steps/s.
+    private static double Measure(BeatGanTrainer trainer, Tensor beats, int steps, int warmup, int batch)
+    {
         for (int i = 0; i < warmup; i++) trainer.TrainStep(beats);
         long rssAfterWarmup = ResidentBytes(), liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 
@@ -59,7 +93,9 @@ public sealed class BeatGanBenchmark : IBenchmark
                           $"(steady-state change {(rssEnd - rssSettled) / 1048576.0:+0.0;-0.0} MiB)");
         Console.WriteLine($"live tensors before {liveBefore}, after {liveAfter}");
         Console.WriteLine($"last step: D {last.Discriminator:G4}, G rec {last.Reconstruction:G4}, G adv {last.Adversarial:G4}");
-        Console.WriteLine($"load average after {File.ReadAllText("/proc/loadavg").Trim()}");
+        Results.Print("beatgan-rss-change", (rssEnd - rssSettled) / 1048576.0, "MiB");
+        Results.Print("beatgan-live-tensor-change", liveAfter - liveBefore, "tensors");
+        return steps / clock.Elapsed.TotalSeconds;
     }
 
     private static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1");

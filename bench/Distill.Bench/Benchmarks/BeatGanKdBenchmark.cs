@@ -47,6 +47,10 @@ public sealed class BeatGanKdBenchmark : IBenchmark
         Console.WriteLine("\n| generator | parameters | multiply-adds / beat | CPU ms / beat (batch 256, median of 20) |\n|---|---|---|---|");
         Console.WriteLine($"| teacher | {teacher.Parameters:N0} | {teacher.MultiplyAdds:N0} | {teacher.MillisecondsPerBeat:F4} |");
         Console.WriteLine($"| student | {student.Parameters:N0} | {student.MultiplyAdds:N0} | {student.MillisecondsPerBeat:F4} |");
+        Results.Print("teacher-multiply-adds", teacher.MultiplyAdds, "MAC/beat");
+        Results.Print("student-multiply-adds", student.MultiplyAdds, "MAC/beat");
+        Results.Print("teacher-ms-per-beat", teacher.MillisecondsPerBeat, "ms");
+        Results.Print("student-ms-per-beat", student.MillisecondsPerBeat, "ms");
         Console.WriteLine($"| ratio | {(double)teacher.Parameters / student.Parameters:F1}x | {(double)teacher.MultiplyAdds / student.MultiplyAdds:F1}x | {teacher.MillisecondsPerBeat / student.MillisecondsPerBeat:F1}x |");
     }
 }

@@ -35,6 +35,7 @@ public sealed class EcgBenchmark : IBenchmark
                 times.Add(watch.Elapsed.TotalMilliseconds);
             }
             times.Sort();
+            Results.Print($"ecg-segmentation-{protocol}".Replace(' ', '-'), times[times.Count / 2], "ms");
             var counts = result.CountByClass();
             Console.WriteLine($"{protocol,-25} median {times[times.Count / 2],7:F1} ms (min {times[0]:F1}, max {times[^1]:F1}, {repeats} runs)  " +
                               $"beats {result.Beats.Count}: {string.Join(" ", counts.Select(c => $"{c.Key}={c.Value}"))}, dropped at edges {result.DroppedAtEdges}, unconfirmed N {result.DroppedUnconfirmed}");

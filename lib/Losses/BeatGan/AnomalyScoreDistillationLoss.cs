@@ -18,7 +18,7 @@ public sealed record AnomalyScoreDistillationOptions(double Temperature = 0.01);
 /// Here e_S is computed from the student's live reconstruction, so the term trains the student.
 /// The context's <c>Targets</c> must be the input beats x [B, nc, L].
 /// </remarks>
-public sealed class AnomalyScoreDistillationLoss : IDistillationLoss
+public sealed class AnomalyScoreDistillationLoss : IDistillationLoss, ITeacherPassReader
 {
     private readonly double _temperature;
 
@@ -32,6 +32,9 @@ public sealed class AnomalyScoreDistillationLoss : IDistillationLoss
 
     /// <inheritdoc />
     public string Name => "score-kd";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
     /// <summary>T² · KL(p_T ‖ p_S) of the batch's error distributions.</summary>
     public Tensor Compute(DistillationContext context)

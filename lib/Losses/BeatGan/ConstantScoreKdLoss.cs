@@ -14,7 +14,7 @@ namespace Distill.Losses.BeatGan;
 /// student trainer accepts it only with <c>AcceptGradientFreeTerms</c>, which exists for this demonstration.
 /// Targets must be the input beats [B, nc, L].
 /// </remarks>
-public sealed class ConstantScoreKdLoss : IDistillationLoss
+public sealed class ConstantScoreKdLoss : IDistillationLoss, ITeacherPassReader
 {
     private readonly double _temperature;
 
@@ -28,6 +28,9 @@ public sealed class ConstantScoreKdLoss : IDistillationLoss
 
     /// <inheritdoc />
     public string Name => "const-kd";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
     /// <summary>The notes' KL on copied scores: a scalar with <c>requires_grad == false</c>.</summary>
     public Tensor Compute(DistillationContext context)

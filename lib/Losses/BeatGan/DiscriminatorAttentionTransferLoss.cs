@@ -18,7 +18,7 @@ namespace Distill.Losses.BeatGan;
 /// D_T's parameters are frozen (requires_grad = false, eval mode) by the constructor and never change, and the right
 /// side runs without gradient. Student and teacher D widths never need to match, because only D_T is used.
 /// </remarks>
-public sealed class DiscriminatorAttentionTransferLoss : IDistillationLoss
+public sealed class DiscriminatorAttentionTransferLoss : IDistillationLoss, ITeacherPassReader
 {
     private readonly BeatGanDiscriminator _teacherDiscriminator;
     private readonly AttentionTransferLoss _attention;
@@ -35,6 +35,10 @@ public sealed class DiscriminatorAttentionTransferLoss : IDistillationLoss
 
     /// <inheritdoc />
     public string Name => "d-at";
+
+    /// <inheritdoc />
+    /// <remarks>G_T(x) only: D_T runs live on it and on G_S(x).</remarks>
+    public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
     /// <summary>Sum over D_T's blocks of the attention-map distance between D_T(G_S(x)) and D_T(G_T(x)).</summary>
     public Tensor Compute(DistillationContext context)

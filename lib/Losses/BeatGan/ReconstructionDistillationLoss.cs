@@ -11,10 +11,13 @@ namespace Distill.Losses.BeatGan;
 /// the teacher's reconstruction errors of normal beats are what the anomaly score measures, so matching them transfers
 /// "what a normal beat looks like to the teacher". Reads <see cref="Models.FeatureOutput.Output"/> of both passes.
 /// </remarks>
-public sealed class ReconstructionDistillationLoss : IDistillationLoss
+public sealed class ReconstructionDistillationLoss : IDistillationLoss, ITeacherPassReader
 {
     /// <inheritdoc />
     public string Name => "rec-kd";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
     /// <summary>Mean squared difference between the student's and the (detached) teacher's reconstructions.</summary>
     public Tensor Compute(DistillationContext context)

@@ -73,8 +73,13 @@ public sealed class ContrastMemory : nn.Module
     /// <param name="rows">Data-set index of each batch row [B]: the rows updated after scoring.</param>
     /// <param name="contrast">Positive and negative memory rows to score against.</param>
     public (Tensor Student, Tensor Teacher) forward(Tensor student, Tensor teacher, Tensor rows, ContrastIndices contrast)
+        => Forward(student, teacher, rows, contrast, checkRanges: true);
+
+    /// <summary><see cref="forward"/>; without the index-range checks (three device-to-host reads) when the rows were checked
+    /// as they entered and the contrast rows were drawn by the sampler, which draws only valid rows.</summary>
+    internal (Tensor Student, Tensor Teacher) Forward(Tensor student, Tensor teacher, Tensor rows, ContrastIndices contrast, bool checkRanges)
     {
-        Validate(student, teacher, rows, contrast);
+        Validate(student, teacher, rows, contrast, checkRanges);
         using var scope = torch.NewDisposeScope();
         var outStudent = Scores(memory_teacher, student, contrast); // [B, K+1]
         var outTeacher = Scores(memory_student, teacher, contrast); // [B, K+1]
@@ -136,7 +141,7 @@ public sealed class ContrastMemory : nn.Module
         bank.index_copy_(0, rows, moved.div(norm));
     }
 
-    private void Validate(Tensor student, Tensor teacher, Tensor rows, ContrastIndices contrast)
+    private void Validate(Tensor student, Tensor teacher, Tensor rows, ContrastIndices contrast, bool checkRanges)
     {
         long dim = memory_student.shape[1];
         if (student.dim() != 2 || student.shape[1] != dim || teacher.dim() != 2 || teacher.shape[1] != dim)
@@ -159,6 +164,7 @@ public sealed class ContrastMemory : nn.Module
             throw new ArgumentException(
                 $"{options.NegativeSampling} negatives must be {(options.NegativeSampling == NegativeSampling.PerRow ? $"[{batch}, K]" : "[K]")} with K >= 1, " +
                 $"but they are [{string.Join(", ", contrast.Negatives.shape)}]; draw them with a ContrastiveIndexSampler of the same NegativeSampling.");
+        if (!checkRanges) return;
         ContrastiveIndexSampler.ValidateRows(rows, DataCount);
         ContrastiveIndexSampler.ValidateRows(contrast.Positives, DataCount, "positive indices");
         ContrastiveIndexSampler.ValidateRows(contrast.Negatives, DataCount, "negative indices", vector: false);

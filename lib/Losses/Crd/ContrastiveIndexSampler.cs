@@ -137,9 +137,9 @@ public sealed class ContrastiveIndexSampler : IDisposable
         if (rows.dtype != ScalarType.Int64)
             throw new ArgumentException($"The {what} must be integer data-set row indices (int64), not {rows.dtype}.", nameof(rows));
         if (rows.numel() == 0) return;
-        using var lowest = rows.min();
-        using var highest = rows.max();
-        long low = lowest.item<long>(), high = highest.item<long>();
+        using var scope = torch.NewDisposeScope();
+        var range = torch.stack([rows.min(), rows.max()]).cpu().data<long>(); // one transfer
+        long low = range[0], high = range[1];
         if (low < 0 || high >= dataCount)
             throw new ArgumentOutOfRangeException(nameof(rows),
                 $"The {what} range over [{low}, {high}] but the memory has {dataCount} rows (valid: 0..{dataCount - 1}); " +

@@ -17,7 +17,7 @@ namespace Distill.Losses.Crd;
 /// the memory, so call it once per training batch.
 /// </para>
 /// </remarks>
-public sealed class CrdLoss : nn.Module, IDistillationLoss, ISamplingLoss
+public sealed class CrdLoss : nn.Module, IDistillationLoss, ISamplingLoss, ITeacherPassReader
 {
     private readonly Embed embed_student;
     private readonly Embed embed_teacher;
@@ -49,6 +49,9 @@ public sealed class CrdLoss : nn.Module, IDistillationLoss, ISamplingLoss
     /// <inheritdoc/>
     public string Name => "crd";
 
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => new(false, [(Options.Layers ?? LayerPair.Last).Teacher]);
+
     /// <summary>The options this loss was built with.</summary>
     public CrdOptions Options { get; }
 
@@ -77,8 +80,8 @@ public sealed class CrdLoss : nn.Module, IDistillationLoss, ISamplingLoss
         var teacher = layers.SelectTeacher(context.Teacher.Features);
         using var scope = torch.NewDisposeScope();
         var onDevice = rows.to(contrast.StudentMemory.device); // batches may carry their indices on the CPU
-        var drawn = sampler.Sample(onDevice);
-        return forward(student, teacher, onDevice, drawn).MoveToOuterDisposeScope();
+        var drawn = sampler.Sample(onDevice); // checks the rows' range once, as they enter; the drawn rows are valid
+        return Loss(student, teacher, onDevice, drawn, checkRanges: false).MoveToOuterDisposeScope();
     }
 
     /// <summary>Computes CRD with given contrast rows (the reference's <c>CRDLoss.forward</c>) and updates the memory.</summary>
@@ -87,6 +90,9 @@ public sealed class CrdLoss : nn.Module, IDistillationLoss, ISamplingLoss
     /// <param name="rows">Data-set row index of each sample, int64 [B].</param>
     /// <param name="contrastRows">Positive [B] and negative ([B, K] or [K]) rows, as drawn by <see cref="Sampler"/>.</param>
     public Tensor forward(Tensor student, Tensor teacher, Tensor rows, ContrastIndices contrastRows)
+        => Loss(student, teacher, rows, contrastRows, checkRanges: true);
+
+    private Tensor Loss(Tensor student, Tensor teacher, Tensor rows, ContrastIndices contrastRows, bool checkRanges)
     {
         if (student.dim() < 2 || teacher.dim() < 2 || student.shape[0] != teacher.shape[0])
             throw new ArgumentException(
@@ -96,7 +102,7 @@ public sealed class CrdLoss : nn.Module, IDistillationLoss, ISamplingLoss
         using var scope = torch.NewDisposeScope();
         var studentEmbedding = embed_student.forward(student);          // [B, feat_dim]
         var teacherEmbedding = embed_teacher.forward(teacher.detach()); // [B, feat_dim]
-        var (outStudent, outTeacher) = contrast.forward(studentEmbedding, teacherEmbedding, rows, contrastRows);
+        var (outStudent, outTeacher) = contrast.Forward(studentEmbedding, teacherEmbedding, rows, contrastRows, checkRanges);
         return criterion_student.forward(outStudent).add(criterion_teacher.forward(outTeacher)).MoveToOuterDisposeScope();
     }
 

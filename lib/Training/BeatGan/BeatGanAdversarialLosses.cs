@@ -25,11 +25,12 @@ internal static class BeatGanAdversarialLosses
                 F.binary_cross_entropy_with_logits(fakeLogits, zeros_like(fakeLogits)));
     }
 
-    /// <summary>One discriminator update on beats x against their reconstructions; returns the two BCE values.</summary>
+    /// <summary>One discriminator update on beats x against their reconstructions; returns the two BCE values (detached scalars,
+    /// read by the caller with the step's other losses in one transfer).</summary>
     /// <remarks>The reconstruction is the one the generator's own update then uses: G's weights do not change in between,
     /// so the authors' second generator pass of the same batch would give the same tensor. It is detached here, so no
     /// gradient reaches G. Runs in its own dispose scope, so D's activations are freed before the generator update.</remarks>
-    public static (double Real, double Fake) UpdateDiscriminator(optim.Optimizer optimizer, BeatGanDiscriminator discriminator,
+    public static (Tensor Real, Tensor Fake) UpdateDiscriminator(optim.Optimizer optimizer, BeatGanDiscriminator discriminator,
                                                                  Tensor reconstruction, Tensor x)
     {
         using var scope = NewDisposeScope();
@@ -37,7 +38,7 @@ internal static class BeatGanAdversarialLosses
         var (errorReal, errorFake) = Discriminator(discriminator, reconstruction.detach(), x);
         (errorReal + errorFake).backward();
         optimizer.step();
-        return (errorReal.item<float>(), errorFake.item<float>());
+        return (errorReal.detach().MoveToOuterDisposeScope(), errorFake.detach().MoveToOuterDisposeScope());
     }
 
     /// <summary>Reconstruction MSE and feature-matching MSE of a reconstruction, with the discriminator's weights frozen

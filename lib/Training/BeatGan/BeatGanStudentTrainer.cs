@@ -18,7 +18,9 @@ namespace Distill.Training.BeatGan;
 /// objective of Hinton et al. (2015) as generalised in RepDistiller (Tian et al., ICLR 2020):
 /// <c>L_G = ||x − G_S(x)||² + w_adv ||f_D(x) − f_D(G_S(x))||² + Σ_k w_k L_k</c>.
 /// Each term sees a <see cref="DistillationContext"/> whose Student and Teacher are the two generator passes
-/// (reconstruction as Output, the eleven features) and whose Targets are the input beats x.
+/// (reconstruction as Output, the eleven features) and whose Targets are the input beats x. In <see cref="Fit"/>, when every
+/// term declares what it reads (<see cref="ITeacherPassReader"/>), the teacher's pass on the training set is computed once
+/// (<see cref="TeacherPassCache"/>, memory per 10,000 beats there) and read by row index, with the same values bit for bit.
 /// The teacher generator is frozen (requires_grad = false) and runs in eval mode without gradient. Parameters of terms
 /// that are modules (a latent regressor) are optimised with the student generator.
 /// With <see cref="CheckpointOptions"/>, both networks, the terms' module state (CRD's memory banks, a regressor), both
@@ -33,6 +35,7 @@ public sealed class BeatGanStudentTrainer
     private readonly IReadOnlyList<DistillationTerm> terms;
     private readonly BeatGanTrainingOptions options;
     private readonly bool acceptGradientFree;
+    private readonly bool cacheTeacher;
     private readonly CheckpointOptions? checkpoints;
     private readonly Adam generatorOptimizer;
     private readonly Adam discriminatorOptimizer;
@@ -70,6 +73,7 @@ public sealed class BeatGanStudentTrainer
         var studentOptions = options ?? new BeatGanStudentOptions();
         this.options = studentOptions.ValidatedTraining();
         acceptGradientFree = studentOptions.AcceptGradientFreeTerms;
+        cacheTeacher = studentOptions.CacheTeacherPasses;
         checkpoints?.Validate();
         this.checkpoints = checkpoints;
         foreach (var p in teacher.parameters()) p.requires_grad = false;
@@ -91,7 +95,10 @@ public sealed class BeatGanStudentTrainer
     /// <param name="beats">Normal beats [B, nc, L].</param>
     /// <param name="rows">Each beat's row in the training set, int64 [B]; needed by terms with a memory bank (CRD), which
     /// say so when it is missing. <see cref="Fit"/> passes them.</param>
-    public BeatGanStudentStep TrainStep(Tensor beats, Tensor? rows = null)
+    public BeatGanStudentStep TrainStep(Tensor beats, Tensor? rows = null) => Step(beats, rows, null);
+
+    // One step; with a cache (built by Fit on the training set, rows given) the teacher's pass is read from it, not recomputed.
+    private BeatGanStudentStep Step(Tensor beats, Tensor? rows, TeacherPassCache? cache)
     {
         using var scope = NewDisposeScope();
         var x = beats.to(DistillDevice.Current); // [B, nc, L]
@@ -100,30 +107,40 @@ public sealed class BeatGanStudentTrainer
         foreach (var module in terms.Select(t => t.Loss).OfType<nn.Module>()) module.train();
         FeatureOutput studentPass;
         using (RepeatedBatchNormUpdates.Apply(student, passes: 2)) studentPass = student.ForwardFeatures(x);
-        var (real, fake) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, studentPass.Output, x);
-        var (reconstruction, adversarial, total, values) = UpdateGenerator(x, studentPass, rows);
+        var (realError, fakeError) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, studentPass.Output, x);
+        var (reconstructionError, adversarialError, totalError, termErrors) = UpdateGenerator(x, studentPass, rows, cache);
+        // One transfer for the step's every loss; a NaN anywhere shows in these values and ThrowIfNotFinite names it.
+        var read = LossReadout.Read([realError, fakeError, reconstructionError, adversarialError, totalError, .. termErrors]);
+        var (real, fake, reconstruction, adversarial, total) = (read[0], read[1], read[2], read[3], read[4]);
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (int i = 0; i < terms.Count; i++) values[terms[i].Loss.Name] = read[5 + i];
         bool reinitialise = real + fake < options.ReinitThreshold;
         if (reinitialise) discriminator.ResetParameters();
         return new BeatGanStudentStep(new BeatGanStepLosses(real, fake, reconstruction, adversarial, total, reinitialise), values);
     }
 
 
-    private (double Reconstruction, double Adversarial, double Total, Dictionary<string, double> Terms) UpdateGenerator(Tensor x,
-        FeatureOutput studentPass, Tensor? rows)
+    private (Tensor Reconstruction, Tensor Adversarial, Tensor Total, Tensor[] Terms) UpdateGenerator(Tensor x,
+        FeatureOutput studentPass, Tensor? rows, TeacherPassCache? cache)
     {
         using var scope = NewDisposeScope();
         generatorOptimizer.zero_grad();
         FeatureOutput teacherPass;
-        teacher.eval();
-        using (no_grad()) teacherPass = teacher.ForwardFeatures(x);
+        if (cache is not null && rows is not null) teacherPass = cache.Read(rows);
+        else
+        {
+            teacher.eval();
+            using (no_grad()) teacherPass = teacher.ForwardFeatures(x);
+        }
         var context = new DistillationContext(studentPass, teacherPass, x, rows);
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        var values = new Tensor[terms.Count];
         Tensor total = null!; // set by the backward callback
         var (reconstructionError, adversarialError) = BeatGanAdversarialLosses.Generator(discriminator, studentPass.Output, x, (rec, adv) =>
         {
             total = rec + options.AdversarialWeight * adv;
-            foreach (var term in terms)
+            for (int i = 0; i < terms.Count; i++)
             {
+                var term = terms[i];
                 var value = term.Loss.Compute(context);
                 if (value.numel() != 1)
                     throw new InvalidOperationException($"Term '{term.Loss.Name}' returned shape [{string.Join(", ", value.shape)}]; a loss must be a scalar.");
@@ -131,13 +148,14 @@ public sealed class BeatGanStudentTrainer
                     throw new InvalidOperationException(
                         $"Term '{term.Loss.Name}' carries no gradient, so it cannot train the student (the lab notes' NumPy-score KL). " +
                         "Compute it from the student's tensors, or set AcceptGradientFreeTerms only to demonstrate that it changes nothing.");
-                values[term.Loss.Name] = value.item<float>();
+                values[i] = value.detach().MoveToOuterDisposeScope();
                 total = total + term.Weight * value.reshape(Array.Empty<long>());
             }
             total.backward();
         });
         generatorOptimizer.step();
-        return (reconstructionError.item<float>(), adversarialError.item<float>(), total.item<float>(), values);
+        return (reconstructionError.detach().MoveToOuterDisposeScope(), adversarialError.detach().MoveToOuterDisposeScope(),
+                total.detach().MoveToOuterDisposeScope(), values);
     }
 
     /// <summary>Trains for <see cref="BeatGanTrainingOptions.Epochs"/> epochs on normal beats [N, nc, L] and returns each epoch's means.</summary>
@@ -172,6 +190,7 @@ public sealed class BeatGanStudentTrainer
             savedEpoch = state.Epoch;
             BeatGanBatchOrder.Replay(count, random, savedEpoch);
         }
+        using var cache = CacheTeacher(train);
         for (int epoch = savedEpoch + 1; epoch <= options.Epochs; epoch++)
         {
             var order = BeatGanBatchOrder.Shuffled(count, random);
@@ -185,7 +204,7 @@ public sealed class BeatGanStudentTrainer
                 using (var scope = NewDisposeScope())
                 {
                     var index = tensor(order.AsSpan(b * options.BatchSize, options.BatchSize).ToArray(), device: train.device); // [B]
-                    step = TrainStep(train.index_select(0, index), index);
+                    step = Step(train.index_select(0, index), index, cache);
                 }
                 step.Losses.ThrowIfNotFinite(epoch, b + 1, step.Terms, BeatGanTrainingCheckpoint.Kept(checkpoints, savedEpoch));
                 sumD += step.Losses.Discriminator;
@@ -206,6 +225,16 @@ public sealed class BeatGanStudentTrainer
             progress?.Report(summary);
         }
         return history;
+    }
+
+    // The teacher's pass on the training set, holding what the terms declare (recomputed identically on resume: the teacher
+    // is frozen and in eval mode); null when caching is off or a term does not declare what it reads.
+    private TeacherPassCache? CacheTeacher(Tensor train)
+    {
+        if (!cacheTeacher || terms.Any(t => t.Loss is not ITeacherPassReader)) return null;
+        var parts = terms.Select(t => ((ITeacherPassReader)t.Loss).TeacherParts).Aggregate(TeacherPassParts.None, (a, b) => a.Union(b));
+        teacher.eval();
+        return TeacherPassCache.Build(teacher, train, parts);
     }
 
     // The terms that are modules are saved whole (parameters and buffers: CRD's memory banks, a regressor's statistics).

@@ -75,14 +75,16 @@ public sealed class BeatGanTrainer
         discriminator.train();
         Tensor reconstruction;
         using (RepeatedBatchNormUpdates.Apply(generator, passes: 2)) reconstruction = generator.call(x);
-        var (real, fake) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, reconstruction, x);
-        var (reconstructionLoss, adversarial, total) = UpdateGenerator(x, reconstruction);
+        var (realError, fakeError) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, reconstruction, x);
+        var (reconstructionError, adversarialError, generatorError) = UpdateGenerator(x, reconstruction);
+        var read = LossReadout.Read(realError, fakeError, reconstructionError, adversarialError, generatorError);
+        var (real, fake, reconstructionLoss, adversarial, total) = (read[0], read[1], read[2], read[3], read[4]);
         bool reinitialise = real + fake < options.ReinitThreshold;
         if (reinitialise) discriminator.ResetParameters();
         return new BeatGanStepLosses(real, fake, reconstructionLoss, adversarial, total, reinitialise);
     }
 
-    private (double Reconstruction, double Adversarial, double Total) UpdateGenerator(Tensor x, Tensor reconstruction)
+    private (Tensor Reconstruction, Tensor Adversarial, Tensor Total) UpdateGenerator(Tensor x, Tensor reconstruction)
     {
         using var scope = NewDisposeScope();
         generatorOptimizer.zero_grad();
@@ -93,7 +95,8 @@ public sealed class BeatGanTrainer
             generatorError.backward();
         });
         generatorOptimizer.step();
-        return (reconstructionError.item<float>(), adversarialError.item<float>(), generatorError.item<float>());
+        return (reconstructionError.detach().MoveToOuterDisposeScope(), adversarialError.detach().MoveToOuterDisposeScope(),
+                generatorError.detach().MoveToOuterDisposeScope());
     }
 
     /// <summary>Trains for <see cref="BeatGanTrainingOptions.Epochs"/> epochs, validating after each one.</summary>

@@ -1,0 +1,128 @@
+using System.Collections;
+using Distill.Losses;
+using Distill.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Distill.Distillation;
+
+/// <summary>The frozen teacher's forward pass on a fixed training set, computed once and read by row index.</summary>
+/// <remarks>
+/// Distillation in the sense of Hinton, Vinyals &amp; Dean (2015) and RepDistiller (Tian et al., ICLR 2020) keeps the
+/// teacher frozen and in evaluation mode, so its pass on a training row is a function of that row alone (BatchNorm uses
+/// its running statistics, there is no dropout): the pass of a batch equals the rows of the pass of the whole set. The
+/// cache holds only the <see cref="TeacherPassParts"/> the terms read, in the teacher's dtype on its device.
+/// Memory per 10,000 rows is 10,000 × 4 bytes × (the output's and each stored feature's elements per row); for BeatGAN
+/// (nc = 1, L = 320, teacher ngf = 32, nz = 50): the reconstruction 12.8 MB (rec-kd, score-kd, d-at), the latent code
+/// 2.0 MB (latent, crd). The five encoder blocks that at reads would take 1.02 GB (5 × 5,120 floats per beat), so
+/// <see cref="Losses.Feature.AttentionTransferLoss"/> declares nothing and a run with it keeps the live teacher.
+/// A read of a part the terms did not declare throws, naming the part.
+/// </remarks>
+public sealed class TeacherPassCache : IDisposable
+{
+    private readonly Tensor? output;
+    private readonly Dictionary<int, Tensor> features;
+    private readonly int featureCount;
+    private readonly long rows;
+
+    private TeacherPassCache(Tensor? output, Dictionary<int, Tensor> features, int featureCount, long rows)
+    {
+        this.output = output;
+        this.features = features;
+        this.featureCount = featureCount;
+        this.rows = rows;
+    }
+
+    /// <summary>Runs <paramref name="teacher"/> without gradient over <paramref name="inputs"/> in chunks and keeps <paramref name="parts"/>.</summary>
+    /// <param name="teacher">The frozen teacher; it must be in evaluation mode already (the caller froze it).</param>
+    /// <param name="inputs">The whole training set [N, ...], on the teacher's device.</param>
+    /// <param name="parts">What the terms read.</param>
+    /// <param name="chunk">Rows per teacher forward (memory only; the values do not depend on it).</param>
+    public static TeacherPassCache Build(IFeatureModel teacher, Tensor inputs, TeacherPassParts parts, int chunk = 1024)
+    {
+        ArgumentNullException.ThrowIfNull(teacher);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(parts);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunk, 1);
+        if (teacher is nn.Module { training: true })
+            throw new InvalidOperationException("The teacher is in training mode; its pass then depends on the batch, so it cannot be cached. Call teacher.eval() first.");
+        long n = inputs.shape[0];
+        var outputs = new List<Tensor>();
+        var kept = new Dictionary<int, List<Tensor>>();
+        int count = -1;
+        bool needed = parts.Output || parts.Features.Count > 0; // nothing to keep: no teacher pass at all
+        using (no_grad())
+            for (long start = 0; needed && start < n; start += chunk)
+            {
+                using var scope = NewDisposeScope();
+                var pass = teacher.ForwardFeatures(inputs.narrow(0, start, Math.Min(chunk, n - start)));
+                if (count < 0)
+                {
+                    count = pass.Features.Count;
+                    foreach (int index in parts.Features) kept.TryAdd(Resolve(index, count), []);
+                }
+                if (parts.Output) outputs.Add(pass.Output.detach().MoveToOuterDisposeScope());
+                foreach (var (index, list) in kept) list.Add(pass.Features[index].detach().MoveToOuterDisposeScope());
+            }
+        var stored = kept.ToDictionary(kv => kv.Key, kv => Concatenate(kv.Value));
+        return new TeacherPassCache(parts.Output ? Concatenate(outputs) : null, stored, Math.Max(count, 0), n);
+    }
+
+    /// <summary>Rows the cache was built on.</summary>
+    public long Rows => rows;
+
+    /// <summary>Bytes held by the stored tensors.</summary>
+    public long Bytes => (output is null ? 0 : output.NumberOfElements * output.ElementSize)
+                         + features.Values.Sum(t => t.NumberOfElements * t.ElementSize);
+
+    /// <summary>The teacher's pass on the rows <paramref name="index"/> (int64 [B]) of the training set: what a live pass on those rows returns,
+    /// for the stored parts; reading any other part throws.</summary>
+    public FeatureOutput Read(Tensor index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        var onDevice = index.to((output ?? features.Values.FirstOrDefault())?.device ?? index.device);
+        var selected = features.ToDictionary(kv => kv.Key, kv => kv.Value.index_select(0, onDevice));
+        var list = new CachedFeatures(selected, featureCount);
+        return new FeatureOutput(output?.index_select(0, onDevice) ?? empty(0), list, new CachedFeatures([], featureCount));
+    }
+
+    /// <summary>Releases the stored tensors.</summary>
+    public void Dispose()
+    {
+        output?.Dispose();
+        foreach (var tensor in features.Values) tensor.Dispose();
+    }
+
+    private static Tensor Concatenate(List<Tensor> parts)
+    {
+        var joined = cat(parts, 0);
+        foreach (var part in parts) part.Dispose();
+        return joined;
+    }
+
+    private static int Resolve(int index, int count)
+    {
+        int resolved = index < 0 ? count + index : index;
+        if (resolved < 0 || resolved >= count)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"A term declares teacher feature {index}, but the teacher has {count} features.");
+        return resolved;
+    }
+
+    // The teacher's feature list as the terms index it; positions that were not cached throw instead of returning another tensor.
+    private sealed class CachedFeatures(Dictionary<int, Tensor> stored, int count) : IReadOnlyList<Tensor>
+    {
+        public int Count => count;
+
+        public Tensor this[int index] => stored.TryGetValue(index, out var tensor) ? tensor
+            : throw new InvalidOperationException(
+                $"The teacher-pass cache holds features [{string.Join(", ", stored.Keys.Order())}] but a term read feature {index}: " +
+                "list it in the term's TeacherParts (ITeacherPassReader).");
+
+        public IEnumerator<Tensor> GetEnumerator()
+        {
+            for (int i = 0; i < count; i++) yield return this[i];
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}
