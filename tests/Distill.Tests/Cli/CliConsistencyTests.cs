@@ -97,7 +97,7 @@ public sealed class CliConsistencyTests : IDisposable
     [Theory]
     [InlineData("README.md", 3)]
     [InlineData("cli/Distill.Cli/README.md", 9)]
-    [InlineData("results/mitbih/README.md", 5)]
+    [InlineData("results/mitbih/README.md", 6)]
     public void TheReadmesCommandLinesParse(string readme, int count)
     {
         var commands = ReadmeCommands(File.ReadAllText(Path.Combine(Distill.Tests.Notebooks.NotebookRunner.RepositoryRoot, readme))).ToArray();
