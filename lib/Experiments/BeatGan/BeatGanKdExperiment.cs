@@ -85,7 +85,8 @@ public static class BeatGanKdExperiment
     /// <summary>Metric names of <see cref="Summarise"/>'s rows.</summary>
     public static IReadOnlyList<string> Metrics { get; } = ["auc", "ap", "f1"];
 
-    /// <summary>Runs every model for every seed; <paramref name="log"/> receives one line per trained model.</summary>
+    /// <summary>Runs every model for every seed; <paramref name="log"/> receives one line per trained model, ending with the
+    /// count of models done and an ETA for the whole experiment (from the training steps left at this run's rate).</summary>
     /// <param name="config">Sizes, epochs and students.</param>
     /// <param name="data">The beats.</param>
     /// <param name="log">Receives a line per trained model.</param>
@@ -109,6 +110,12 @@ public static class BeatGanKdExperiment
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
         var runs = new List<BeatGanKdRun>();
+        int teachers = teacher is not null ? 0 : config.TeacherSeed is null ? config.Seeds : 1;
+        int students = config.TeacherOnly ? 0 : config.Seeds * (config.Students.Count + 1);
+        var overall = new ProgressClock();
+        overall.Update(0, Batches(config, data) * ((long)teachers * config.TeacherEpochs + (long)students * config.StudentEpochs));
+        int models = (config.TeacherSeed is null ? config.Seeds : 1) + students;
+        void Add(BeatGanKdRun run) => BeatGanKdExperiment.Add(runs, run, overall, models, log);
         (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator)? shared = null;
         for (int seed = 0; seed < config.Seeds; seed++)
         {
@@ -123,8 +130,8 @@ public static class BeatGanKdExperiment
                     Progress(log, fold, teacherSeed, "teacher"), cancellation);
                 teacherPair = trained;
                 if (teacher is null && teacherFolder is not null) SaveTeacher(trained, teacherFolder, fold, teacherSeed, log);
-                Add(runs, new BeatGanKdRun("teacher", teacherSeed, fold, BeatGanKdEvaluation.Measure(trained.Generator, data),
-                    clock.Elapsed.TotalSeconds, teacher is null ? (long)config.TeacherEpochs * Batches(config, data) : 0, teacherSeed, history), log);
+                Add(new BeatGanKdRun("teacher", teacherSeed, fold, BeatGanKdEvaluation.Measure(trained.Generator, data),
+                    clock.Elapsed.TotalSeconds, teacher is null ? (long)config.TeacherEpochs * Batches(config, data) : 0, teacherSeed, history));
                 if (config.TeacherSeed is not null) shared = trained;
             }
             if (!config.TeacherOnly)
@@ -136,8 +143,8 @@ public static class BeatGanKdExperiment
                     var lines = Progress(log, fold, seed, recipe?.Name ?? "student", config.StudentEpochs, Batches(config, data));
                     using var student = TrainStudent(config, data, seed, teacherPair.Value.Generator, teacherPair.Value.Discriminator, recipe,
                         Checkpoint(checkpointFolder, fold, seed, name, config.StudentEpochs, data, settings, log), cancellation, lines, lines);
-                    Add(runs, new BeatGanKdRun(recipe?.Name ?? "student", seed, fold, BeatGanKdEvaluation.Measure(student, data),
-                        clock.Elapsed.TotalSeconds, (long)config.StudentEpochs * Batches(config, data), teacherSeed, []), log);
+                    Add(new BeatGanKdRun(recipe?.Name ?? "student", seed, fold, BeatGanKdEvaluation.Measure(student, data),
+                        clock.Elapsed.TotalSeconds, (long)config.StudentEpochs * Batches(config, data), teacherSeed, []));
                 }
             if (shared is null)
             {
@@ -277,11 +284,13 @@ public static class BeatGanKdExperiment
         return new CheckpointOptions(path, Settings: settings.Length == 0 ? $"{data.Description}; fold {fold}" : $"{data.Description}; fold {fold}; {settings}");
     }
 
-    private static void Add(List<BeatGanKdRun> runs, BeatGanKdRun run, Action<string>? log)
+    private static void Add(List<BeatGanKdRun> runs, BeatGanKdRun run, ProgressClock overall, int models, Action<string>? log)
     {
         runs.Add(run);
+        overall.Update(overall.Done + run.Steps, overall.Total);
+        string eta = overall.Remaining is { } left ? $", ETA {ProgressClock.Duration(left)}" : "";
         log?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"fold {run.Fold} seed {run.Seed} {run.Method,-24} {run.Evaluation} ({run.Seconds:F1} s)"));
+            $"fold {run.Fold} seed {run.Seed} {run.Method,-24} {run.Evaluation} ({run.Seconds:F1} s); {runs.Count} of {models} models{eta}"));
     }
 
     /// <summary>The PyTorch files of a saved teacher: <c>fold{fold}-seed{seed}-teacher-G.pt</c> and <c>-D.pt</c>.</summary>

@@ -32,6 +32,10 @@ public sealed class ReproduceCommandTests : IDisposable
         string[] epochLines = output.Split('\n').Where(l => l.Contains(": epoch 1/1 done in ", StringComparison.Ordinal)).ToArray();
         Assert.Equal(8, epochLines.Count(l => l.Contains(" student", StringComparison.Ordinal)));
         Assert.All(epochLines, l => Assert.DoesNotContain("? steps/s", l));
+        // Every model's result line counts the models done of the experiment's, with an ETA for the rest.
+        string[] results = output.Split('\n').Where(l => l.StartsWith("fold 0 seed 0 ", StringComparison.Ordinal) && l.Contains(" auc ") && !l.Contains(": epoch ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(Enumerable.Range(1, 9).Select(k => $"; {k} of 9 models"), results.Select(l => l[l.LastIndexOf("; ", StringComparison.Ordinal)..].Split(',')[0]));
+        Assert.EndsWith("9 of 9 models, ETA 0 s", results[^1].TrimEnd());
         string[] csv = File.ReadAllLines(Path.Combine(folder, "beatgan-runs.csv"));
         Assert.Equal("data,fold,method,terms,seed,teacher_seed,sizes,epochs,steps,batch_size,learning_rate,train_beats,validation," +
                      "auc,ap,f1_best,f1_at_val_threshold,val_threshold,specificity_N,recall_S,recall_V,recall_F,recall_Q,commit,machine,wall_seconds", csv[0]);
