@@ -75,6 +75,8 @@ def main():
     sps = a.steps / elapsed
     print(f"reference (per-row): {sps:7.2f} steps/s ({1000 / sps:8.1f} ms/step, CPU {cpu_ms:8.1f} ms/step); sampler {sample_ms:7.1f} ms/batch (not in the step); "
           f"peak RSS {status_kb('VmHWM') / 1024:7.0f} MiB, RSS before {rss_before / 1024:.0f} MiB")
+    print(f"RESULT pytorch-crd-step {sps:.4f} steps/s")
+    print(f"RESULT pytorch-crd-step-cpu {cpu_ms:.4f} ms/step")
 
 
 if __name__ == '__main__':

@@ -3,6 +3,7 @@ using Distill.Distillation;
 using Distill.Distillation.BeatGan;
 using Distill.Models.BeatGan;
 using Distill.Runtime;
+using Distill.Training;
 using Distill.Training.BeatGan;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -67,18 +68,32 @@ public sealed class BeatGanStudentStepBenchmark : IBenchmark
                     .Select(t => new DistillationTerm(BeatGanKdTerms.Create(t, studentSizes, teacherSizes, teacherD, train.shape[0]), BeatGanKdTerms.DefaultWeight(t))).ToArray();
             var trainer = new BeatGanStudentTrainer(new BeatGanGenerator(studentSizes), new BeatGanDiscriminator(studentSizes), teacher, terms,
                 new BeatGanStudentOptions(new BeatGanTrainingOptions(Epochs: e, BatchSize: batch, LearningRate: 1e-4)));
+            // Memory after the first and after the last epoch (managed garbage collected first), so growth over the run shows.
+            var memory = new List<(double RssMiB, long LiveTensors)>();
+            var afterEpoch = new SyncProgress<BeatGanStudentEpoch>(epoch => { if (epoch.Epoch == 1 || epoch.Epoch == e) memory.Add(Memory()); });
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
             var clock = Stopwatch.StartNew();
-            trainer.Fit(train);
+            trainer.Fit(train, afterEpoch);
             clock.Stop();
             if (e > 1)
             {
-                using var process = Process.GetCurrentProcess();
-                Results.Print($"student-step-{name}-live-tensor-change", DisposeScopeManager.Statistics.ThreadTotalLiveCount - live, "tensors");
-                Results.Print($"student-step-{name}-rss", process.WorkingSet64 / 1048576.0, "MiB");
+                var (first, last) = (memory[0], memory[^1]);
+                long steps = (e - 1) * (train.shape[0] / batch);
+                Console.WriteLine($"{name}: after epoch 1 RSS {first.RssMiB:F1} MiB, {first.LiveTensors} live tensors; after epoch {e} " +
+                                  $"({steps} steps later) RSS {last.RssMiB:F1} MiB, {last.LiveTensors} live tensors");
+                Results.Print($"student-step-{name}-rss-after-first-epoch", first.RssMiB, "MiB");
+                Results.Print($"student-step-{name}-rss-after-last-epoch", last.RssMiB, "MiB");
+                Results.Print($"student-step-{name}-rss-growth", last.RssMiB - first.RssMiB, "MiB");
+                Results.Print($"student-step-{name}-live-tensor-growth", last.LiveTensors - first.LiveTensors, "tensors");
             }
             return (clock.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+        }
+        static (double, long) Memory()
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            using var process = Process.GetCurrentProcess();
+            return (process.WorkingSet64 / 1048576.0, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         }
         var warm = elapsed(1);
         var total = elapsed(epochs + 1);

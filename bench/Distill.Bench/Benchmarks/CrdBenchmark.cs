@@ -13,7 +13,8 @@ namespace Distill.Bench.Benchmarks;
 /// process's peak resident set (VmHWM), reset through /proc/self/clear_refs before each mode, so it counts everything
 /// the process holds (runtime, libtorch, the two banks) and not only this mode's tensors.
 /// Usage: <c>crd [--mode exact|shared|both] [--steps 10] [--warmup 2] [--batch 64] [--k 16384] [--n-data 50000]
-/// [--feat-dim 128] [--dim 256] [--threads N]</c>. Besides wall-clock steps/s it prints the process CPU time per step, which
+/// [--feat-dim 128] [--dim 256] [--threads N]</c>. With the exact mode it also runs PyTorch's counterpart
+/// (tools/reference/crd_bench.py) twice, alternating with ours, and prints the ratio. Besides wall-clock steps/s it prints the process CPU time per step, which
 /// is less sensitive to other processes sharing the cores.
 /// </remarks>
 public sealed class CrdBenchmark : IBenchmark
@@ -50,11 +51,31 @@ public sealed class CrdBenchmark : IBenchmark
         var speeds = new Dictionary<NegativeSampling, double>();
         foreach (var sampling in modes)
             speeds[sampling] = RunMode(sampling, steps, warmup, batch, k, nData, featDim, dim);
+        if (modes.Contains(NegativeSampling.PerRow))
+            CompareWithPyTorch(speeds[NegativeSampling.PerRow], $"--steps {steps} --warmup {warmup} --batch {batch} --k {k} " +
+                $"--n-data {nData} --feat-dim {featDim} --dim {dim}{(threads > 0 ? $" --threads {threads}" : "")}",
+                () => RunMode(NegativeSampling.PerRow, steps, warmup, batch, k, nData, featDim, dim));
         if (speeds.Count == 2)
         {
             Console.WriteLine($"shared / per-row speed-up: {speeds[NegativeSampling.Shared] / speeds[NegativeSampling.PerRow]:F1}x (target >= 10x)");
             Results.Print("crd-shared-vs-per-row", speeds[NegativeSampling.Shared] / speeds[NegativeSampling.PerRow], "x");
         }
+    }
+
+    // The exact (per-row) step against tools/reference/crd_bench.py (RepDistiller's CRD in PyTorch 1.13) at the same sizes,
+    // alternated ours, theirs, ours, theirs so both see the same machine state; the ratio is of the means.
+    private static void CompareWithPyTorch(double first, string arguments, Func<double> again)
+    {
+        var ours = new List<double> { first };
+        var theirs = new List<double>();
+        if (PyTorchReference.Run("crd_bench.py", arguments) is { } a && a.TryGetValue("pytorch-crd-step", out double rateA)) theirs.Add(rateA);
+        ours.Add(again());
+        if (PyTorchReference.Run("crd_bench.py", arguments) is { } b && b.TryGetValue("pytorch-crd-step", out double rateB)) theirs.Add(rateB);
+        if (theirs.Count == 0) return;
+        Console.WriteLine($"exact (per-row) step: ours {ours.Average():F2} vs PyTorch {theirs.Average():F2} steps/s = " +
+                          $"{ours.Average() / theirs.Average():F2}x (target >= 1x)");
+        Results.Print("crd-exact-pytorch-step", theirs.Average(), "steps/s");
+        Results.Print("crd-exact-vs-pytorch", ours.Average() / theirs.Average(), "x");
     }
 
     private static double RunMode(NegativeSampling sampling, int steps, int warmup, long batch, int k, long nData, int featDim, long dim)

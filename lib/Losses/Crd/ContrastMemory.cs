@@ -112,17 +112,9 @@ public sealed class ContrastMemory : nn.Module
     // exp(m·v/T) at the positive and negative rows of the other view's bank: [B, K+1].
     private Tensor Scores(Tensor bank, Tensor view, ContrastIndices contrast)
     {
-        long batch = view.shape[0], dim = view.shape[1];
         Tensor dots = options.NegativeSampling switch
         {
-            // The reference's gather of B·(K+1) rows, then one [1, D] x [D, K+1] product per row. Written as v·Mᵀ
-            // rather than the reference's M·v: the same sums, but the backward to v then reads the gathered rows
-            // in order, about 3x faster on LibTorch 2.10's CPU kernels.
-            NegativeSampling.PerRow => torch.bmm(
-                    view.view(batch, 1, dim),
-                    bank.index_select(0, torch.cat([contrast.Positives.unsqueeze(1), contrast.Negatives], 1).flatten())
-                        .view(batch, -1, dim).transpose(1, 2)) // [B, D, K+1]
-                .squeeze(1), // [B, K+1]
+            NegativeSampling.PerRow => PerRowDots(bank, view, contrast),
             // One positive row per anchor, then a [B, D] x [D, K] product with the shared negatives.
             NegativeSampling.Shared => torch.cat([
                     bank.index_select(0, contrast.Positives).mul(view).sum(1, keepdim: true), // [B, 1]
@@ -132,6 +124,26 @@ public sealed class ContrastMemory : nn.Module
         };
         return dots.div(options.Temperature).exp();
     }
+
+    // m·v at each anchor's positive and K negative rows, [B, K+1]. The reference gathers those B·(K+1) rows ([B, K+1, D]:
+    // 537 MB at B 64, K 16384, D 128) and multiplies per anchor, which is bound by moving memory. While the bank holds at
+    // most FullProductRows·(K+1) rows, one [B, D] x [D, N] product scores every row and the chosen ones are gathered from
+    // it: the same sums, and its backward a [B, N] x [N, D] product with a copy of the bank (N·D values, not B·(K+1)·D).
+    // Larger banks keep the gather, whose cost does not grow with N.
+    private static Tensor PerRowDots(Tensor bank, Tensor view, ContrastIndices contrast)
+    {
+        long batch = view.shape[0], dim = view.shape[1];
+        var chosen = torch.cat([contrast.Positives.unsqueeze(1), contrast.Negatives], 1); // [B, K+1]
+        if (bank.shape[0] <= FullProductRows * chosen.shape[1])
+            return view.mm(bank.clone().t()).gather(1, chosen); // [B, N] -> [B, K+1]; a copy, as the rows are updated in place before the backward
+        // Written as v·Mᵀ rather than the reference's M·v: the same sums, but the backward to v then reads the gathered
+        // rows in order, about 3x faster on LibTorch 2.10's CPU kernels.
+        return torch.bmm(view.view(batch, 1, dim), bank.index_select(0, chosen.flatten()).view(batch, -1, dim).transpose(1, 2))
+            .squeeze(1); // [B, 1, D] x [B, D, K+1] -> [B, K+1]
+    }
+
+    // The largest bank, in multiples of K+1, that PerRowDots scores whole.
+    private const long FullProductRows = 32;
 
     // m ← normalise(μ·m + (1−μ)·v) at the batch's rows, in place.
     private void UpdateRows(Tensor bank, Tensor view, Tensor rows)

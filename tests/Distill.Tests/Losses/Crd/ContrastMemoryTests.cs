@@ -63,23 +63,31 @@ public class ContrastMemoryTests
         Assert.True(first.Student > 0 && first.Teacher > 0);
     }
 
-    [Fact]
-    public void ScoresAreExpOfDotWithTheOtherViewsBankOverZ()
+    // 30 rows: per-row scores come from one product with the whole bank; 300 rows (more than 32·(K+1)): from gathered rows.
+    [Theory]
+    [InlineData(DataCount)]
+    [InlineData(300L)]
+    public void ScoresAreExpOfDotWithTheOtherViewsBankOverZ(long dataCount)
     {
         torch.manual_seed(5);
-        using var memory = new ContrastMemory(DataCount, new CrdOptions(FeatureDim: Dim, Negatives: K, Temperature: 0.5));
-        var student = UnitRows(Batch);
+        using var memory = new ContrastMemory(dataCount, new CrdOptions(FeatureDim: Dim, Negatives: K, Temperature: 0.5));
+        var student = UnitRows(Batch).requires_grad_(true);
         var teacher = UnitRows(Batch);
         var rows = torch.arange(Batch, device: DistillDevice.Current);
-        var negatives = torch.randint(0, DataCount, [Batch, K], device: DistillDevice.Current);
+        var negatives = torch.randint(0, dataCount, [Batch, K], device: DistillDevice.Current);
         var teacherBank = memory.TeacherMemory.clone();
 
         var (outStudent, _) = memory.forward(student, teacher, rows, new ContrastIndices(rows, negatives));
 
-        // Row 2, negative 3, recomputed by hand from the bank as it was before the update.
-        long m = negatives[2, 3].item<long>();
-        double dot = teacherBank[m].mul(student[2]).sum().item<float>();
-        double expected = Math.Exp(dot / 0.5) / memory.Z.Student;
-        Assert.Equal(expected, outStudent[2, 4].item<float>(), 5);
+        // Every score, and its gradient to the student, recomputed by hand from the bank as it was before the update.
+        var chosen = torch.cat([rows.unsqueeze(1), negatives], 1); // [B, K+1]
+        var byHand = teacherBank.index_select(0, chosen.flatten()).view(Batch, K + 1, Dim)
+            .mul(student.detach().unsqueeze(1)).sum(2).div(0.5).exp().div(memory.Z.Student); // [B, K+1]
+        Assert.True(outStudent.detach().allclose(byHand, rtol: 1e-5, atol: 0), "scores differ from exp(m·v/T)/Z");
+        var weights = torch.rand(Batch, K + 1, device: DistillDevice.Current);
+        outStudent.mul(weights).sum().backward();
+        var expectedGradient = teacherBank.index_select(0, chosen.flatten()).view(Batch, K + 1, Dim)
+            .mul(byHand.mul(weights).div(0.5).unsqueeze(2)).sum(1); // d/dv of sum w·exp(m·v/T)/Z, Z held constant
+        Assert.True(student.grad!.allclose(expectedGradient, rtol: 1e-4, atol: 1e-6), "the gradient to the student differs");
     }
 }
