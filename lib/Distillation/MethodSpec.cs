@@ -11,7 +11,8 @@ public sealed class MethodSpec
     /// RepDistiller's names are read too).</summary>
     public static SpecVocabulary<DistillationMethod> Vocabulary { get; } = new(
         "distillation method", MlpDistillation.Methods.Select(m => m.Method).ToArray(), m => MlpDistillation.Method(m).Name,
-        m => MlpDistillation.Method(m).DefaultWeight, m => [m.ToString(), .. MlpDistillation.Method(m).Aliases], AllowsNone: true);
+        m => MlpDistillation.Method(m).DefaultWeight, m => [m.ToString(), .. MlpDistillation.Method(m).Aliases], AllowsNone: true,
+        Renamed: new Dictionary<string, string> { ["nce"] = "soft-ce" }); // "nce" is CRD's noise-contrastive estimation
 
     /// <summary>A spec of the given methods and weights.</summary>
     /// <param name="terms">Each method once, none of them <see cref="DistillationMethod.None"/>, each weight finite and non-negative;

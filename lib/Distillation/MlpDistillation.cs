@@ -41,7 +41,7 @@ public static class MlpDistillation
     [
         new(DistillationMethod.Kd, "kd", [], new("Hinton, Vinyals & Dean", "Distilling the Knowledge in a Neural Network", "arXiv", 2015), 1,
             pair => pair.ClassCount == 2 ? new BinaryKnowledgeDistillationLoss() : new KnowledgeDistillationLoss()),
-        new(DistillationMethod.NegativeCrossEntropy, "nce", [], new("Li & Hoiem", "Learning without Forgetting", "ECCV", 2016), 1,
+        new(DistillationMethod.NegativeCrossEntropy, "soft-ce", [], new("Li & Hoiem", "Learning without Forgetting", "ECCV", 2016), 1,
             pair => new NegativeSoftTargetCrossEntropyLoss(kind: pair.ClassCount == 2 ? LogitKind.BinarySingleLogit : LogitKind.Multiclass)),
         new(DistillationMethod.Dkd, "dkd", [], new("Zhao et al.", "Decoupled Knowledge Distillation", "CVPR", 2022), 1,
             pair => pair.ClassCount == 2 ? new BinaryAsTwoClassLoss(new DecoupledKnowledgeDistillationLoss()) : new DecoupledKnowledgeDistillationLoss()),

@@ -11,8 +11,11 @@ namespace Distill.Distillation;
 /// <param name="DefaultWeight">The weight of a term given without <c>=weight</c>.</param>
 /// <param name="Aliases">Other names a term is also read by (case-insensitively), none when null.</param>
 /// <param name="AllowsNone">Whether the spec <c>none</c> (no term at all) is accepted.</param>
+/// <param name="Renamed">Names of an earlier release and the names that replaced them (lowercase); a spec that uses one is
+/// refused with the new name, for one release, rather than read silently.</param>
 public sealed record SpecVocabulary<T>(string Kind, IReadOnlyList<T> Terms, Func<T, string> Name, Func<T, double> DefaultWeight,
-                                       Func<T, IEnumerable<string>>? Aliases = null, bool AllowsNone = false) where T : notnull
+                                       Func<T, IEnumerable<string>>? Aliases = null, bool AllowsNone = false,
+                                       IReadOnlyDictionary<string, string>? Renamed = null) where T : notnull
 {
     /// <summary>The term called <paramref name="name"/> by its name or an alias (case-insensitive, surrounding spaces ignored), or
     /// false.</summary>
@@ -46,7 +49,8 @@ public static class SpecGrammar
     public const string None = "none";
 
     /// <summary>Reads <paramref name="spec"/> into its terms; a weight is null where the spec gives none.</summary>
-    /// <exception cref="FormatException">An empty or unknown name (the message lists the choices), <c>none</c> combined with
+    /// <exception cref="FormatException">An empty, unknown or renamed name (the message lists the choices or gives the new
+    /// name), <c>none</c> combined with
     /// terms, a weight that is not a finite non-negative number, or a term given twice.</exception>
     public static IReadOnlyList<(T Term, double? Weight)> Parse<T>(string spec, SpecVocabulary<T> vocabulary) where T : notnull
     {
@@ -61,6 +65,8 @@ public static class SpecGrammar
             string name = nameAndWeight[0];
             if (vocabulary.AllowsNone && string.Equals(name, None, StringComparison.OrdinalIgnoreCase))
                 throw new FormatException($"'{spec}' combines none with other terms; none means no {vocabulary.Kind} at all: give it alone.");
+            if (vocabulary.Renamed is { } renamed && renamed.TryGetValue(name.ToLowerInvariant(), out string? newName))
+                throw new FormatException($"The {vocabulary.Kind} '{name}' in '{spec}' was renamed to '{newName}'; write '{newName}'.");
             if (!vocabulary.TryFind(name, out var term))
                 throw new FormatException(name.Length == 0
                     ? $"'{spec}' has an empty {vocabulary.Kind} name; join names with a single '+', e.g. '{Example(vocabulary)}'."

@@ -11,7 +11,7 @@ namespace Distill.Losses;
 /// negated loss.
 /// Averaged over the batch. <b>Scaling choice:</b> multiplied by <c>T²</c> like <see cref="KnowledgeDistillationLoss"/>
 /// (the LwF paper writes no <c>T²</c> and lets its weight λ_o absorb the scale). With that choice
-/// <c>L_nce = L_kd + T² · mean_b H(p_t^T)</c>: the two losses differ by the teacher's entropy, a constant for the student,
+/// <c>L_soft-ce = L_kd + T² · mean_b H(p_t^T)</c>: the two losses differ by the teacher's entropy, a constant for the student,
 /// so their gradients with respect to the student are identical; only the loss curves are shifted.
 /// <see cref="LogitKind.BinarySingleLogit"/> applies it to single-logit binary classifiers through the two-class softmax of <c>[z / T, 0]</c>.
 /// </remarks>
@@ -31,7 +31,7 @@ public sealed class NegativeSoftTargetCrossEntropyLoss : IDistillationLoss
     public LogitKind Kind { get; }
 
     /// <inheritdoc />
-    public string Name => "nce";
+    public string Name => "soft-ce";
 
     /// <summary>Computes <c>T² · mean_b (−Σ_c p_t^T log p_s^T)</c>.</summary>
     public Tensor Compute(DistillationContext context)

@@ -64,12 +64,13 @@ public sealed class DistillMethodSpecCliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--method kdd", "--method: Unknown distillation method 'kdd' in 'kdd'; choose from none, kd, nce, dkd, fitnet, at, ofd, sp, rkd, " +
+    [InlineData("--method kdd", "--method: Unknown distillation method 'kdd' in 'kdd'; choose from none, kd, soft-ce, dkd, fitnet, at, ofd, sp, rkd, " +
                                 "pkt, nst, cc, vid, ft, ab, fsp, crd.")]
     [InlineData("--method kd+kd", "--method: 'kd+kd' names kd twice; give each term once with its total weight.")]
+    [InlineData("--method nce", "--method: The distillation method 'nce' in 'nce' was renamed to 'soft-ce'; write 'soft-ce'.")]
     [InlineData("--method kd=-1", "--method: The weight of 'kd' in 'kd=-1' must be a non-negative number, got '-1'.")]
     [InlineData("--method none+kd", "--method: 'none+kd' combines none with other terms; none means no distillation method at all: give it alone.")]
-    [InlineData("--method kd+ --weight 2", "--method: 'kd+' has an empty distillation method name; join names with a single '+', e.g. 'kd+nce'.")]
+    [InlineData("--method kd+ --weight 2", "--method: 'kd+' has an empty distillation method name; join names with a single '+', e.g. 'kd+soft-ce'.")]
     [InlineData("--method kd kd+fitnet --weight 2", "--weight: 'kd+fitnet' gives each method its weight in the spec; a separate weight applies " +
                                                     "to one method without '=weight' only: write the weights into the spec, e.g. 'kd=1+fitnet=100'.")]
     [InlineData("--method kd=3 --weight 2", "--weight: 'kd=3' gives its own weight in the spec; a separate weight applies to one method without " +

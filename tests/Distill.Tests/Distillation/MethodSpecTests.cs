@@ -80,15 +80,16 @@ public class MethodSpecTests
 
     // Every message of the grammar, for both families of terms: the same words, each family's kind and choices.
     [Theory]
-    [InlineData("kdd", "Unknown distillation method 'kdd' in 'kdd'; choose from none, kd, nce, dkd, fitnet, at, ofd, sp, rkd, pkt, nst, cc, vid, ft, ab, fsp, crd.")]
-    [InlineData("kd+", "'kd+' has an empty distillation method name; join names with a single '+', e.g. 'kd+nce'.")]
-    [InlineData("", "'' has an empty distillation method name; join names with a single '+', e.g. 'kd+nce'.")]
+    [InlineData("kdd", "Unknown distillation method 'kdd' in 'kdd'; choose from none, kd, soft-ce, dkd, fitnet, at, ofd, sp, rkd, pkt, nst, cc, vid, ft, ab, fsp, crd.")]
+    [InlineData("kd+", "'kd+' has an empty distillation method name; join names with a single '+', e.g. 'kd+soft-ce'.")]
+    [InlineData("", "'' has an empty distillation method name; join names with a single '+', e.g. 'kd+soft-ce'.")]
     [InlineData("kd=-1", "The weight of 'kd' in 'kd=-1' must be a non-negative number, got '-1'.")]
     [InlineData("kd=abc", "The weight of 'kd' in 'kd=abc' must be a non-negative number, got 'abc'.")]
     [InlineData("kd=NaN", "The weight of 'kd' in 'kd=NaN' must be a non-negative number, got 'NaN'.")]
     [InlineData("kd=1e400", "The weight of 'kd' in 'kd=1e400' must be a non-negative number, got '1e400'.")]
     [InlineData("kd+KD=2", "'kd+KD=2' names kd twice; give each term once with its total weight.")]
     [InlineData("none+kd", "'none+kd' combines none with other terms; none means no distillation method at all: give it alone.")]
+    [InlineData("kd+NCE=2", "The distillation method 'NCE' in 'kd+NCE=2' was renamed to 'soft-ce'; write 'soft-ce'.")]
     public void BadTabularSpecsNameTheProblem(string spec, string message)
         => Assert.Equal(message, Assert.Throws<FormatException>(() => MethodSpec.Parse(spec)).Message);
 
