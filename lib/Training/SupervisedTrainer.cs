@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Distill.Data;
 using Distill.Data.Tabular;
+using Distill.Losses;
 using Distill.Training.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -99,7 +100,9 @@ public sealed class SupervisedTrainer(TrainingOptions options, CheckpointOptions
         foreach (var positions in MiniBatches.Shuffled(train.Count, options.BatchSize, rng))
         {
             using var scope = NewDisposeScope();
-            var step = objective.Loss(train.Rows(positions));
+            StepLoss step;
+            // The losses leave NaN/Inf detection to the one read of the step's values below, which names the term.
+            using (InputFinitenessChecks.DeferToLossValues()) step = objective.Loss(train.Rows(positions));
             double value = step.Total.item<float>();
             var terms = step.Terms.ToDictionary(t => t.Key, t => (double)t.Value.item<float>());
             if (!double.IsFinite(value) || terms.Values.Any(v => !double.IsFinite(v)))

@@ -50,12 +50,14 @@ internal static class FeatureLossGuard
                 $"student {Shape(student)}, teacher {Shape(teacher)}. Feed both networks the same rows of the same batch.");
     }
 
-    /// <summary>Checks that a feature holds no NaN or infinite value.</summary>
+    /// <summary>Checks that a feature holds no NaN or infinite value (one device-to-host read); skipped inside a trainer, which
+    /// finds a NaN input through its term's value (<see cref="InputFinitenessChecks"/>).</summary>
     /// <param name="loss">The loss's display name.</param>
     /// <param name="subject">Which feature this is, for example "the student feature for layers (0, 0)".</param>
     /// <param name="feature">The feature.</param>
     public static void CheckFinite(string loss, string subject, Tensor feature)
     {
+        if (InputFinitenessChecks.Deferred) return;
         if (!isfinite(feature).all().item<bool>())
             throw new ArgumentException(
                 $"{loss}: {subject} ({Shape(feature)}) contains NaN or infinite values. " +

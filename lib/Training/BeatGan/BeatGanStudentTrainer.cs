@@ -108,7 +108,10 @@ public sealed class BeatGanStudentTrainer
         FeatureOutput studentPass;
         using (RepeatedBatchNormUpdates.Apply(student, passes: 2)) studentPass = student.ForwardFeatures(x);
         var (realError, fakeError) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, studentPass.Output, x);
-        var (reconstructionError, adversarialError, totalError, termErrors) = UpdateGenerator(x, studentPass, rows, cache);
+        // The terms leave NaN/Inf detection to the step's one read of every value below, whose check names the term.
+        (Tensor, Tensor, Tensor, Tensor[]) errors;
+        using (InputFinitenessChecks.DeferToLossValues()) errors = UpdateGenerator(x, studentPass, rows, cache);
+        var (reconstructionError, adversarialError, totalError, termErrors) = errors;
         // One transfer for the step's every loss; a NaN anywhere shows in these values and ThrowIfNotFinite names it.
         var read = LossReadout.Read([realError, fakeError, reconstructionError, adversarialError, totalError, .. termErrors]);
         var (real, fake, reconstruction, adversarial, total) = (read[0], read[1], read[2], read[3], read[4]);
