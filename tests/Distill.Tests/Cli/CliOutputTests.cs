@@ -1,5 +1,6 @@
 using Distill.Cli;
 using Distill.Training.Checkpoints;
+using static Distill.Tests.Cli.CliRun;
 
 namespace Distill.Tests.Cli;
 
@@ -12,14 +13,6 @@ public sealed class CliOutputTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     private string In(string name) => Path.Combine(folder, name);
-
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = DistillCommandLine.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Theory]
     [InlineData("train-teacher")]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Distill.Cli;
+using static Distill.Tests.Cli.CliRun;
 
 namespace Distill.Tests.Cli;
 
@@ -29,14 +30,6 @@ public sealed class CliProcessTests : IDisposable
         foreach (string arg in args) start.ArgumentList.Add(arg);
         start.Environment["OMP_NUM_THREADS"] = "1";
         return Process.Start(start)!;
-    }
-
-    private static (int Code, string Output, string Error) RunHere(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = DistillCommandLine.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 
     private static string[] WithoutWallTime(string csv) => File.ReadAllLines(csv).Select(l => l[..l.LastIndexOf(',')]).ToArray();
@@ -69,11 +62,11 @@ public sealed class CliProcessTests : IDisposable
         int epoch = int.Parse(stopped.Groups[1].Value);
         Assert.InRange(epoch, 3, int.Parse(Epochs) - 1);
 
-        var resumed = RunHere(args);
+        var resumed = Run(args);
         Assert.True(resumed.Code == 0, resumed.Output + resumed.Error);
         Assert.DoesNotContain($"epoch {epoch}/{Epochs}", resumed.Output);
         Assert.Contains($"epoch {epoch + 1}/{Epochs}", resumed.Output);
-        var straight = RunHere(["train-teacher", "--epochs", Epochs, "--batch-size", "4", "--widths", "8", "--patience", "1000", "--out", In("straight"), "--quiet"]);
+        var straight = Run(["train-teacher", "--epochs", Epochs, "--batch-size", "4", "--widths", "8", "--patience", "1000", "--out", In("straight"), "--quiet"]);
         Assert.Equal(0, straight.Code);
         Assert.Equal(WithoutWallTime(In("straight/runs.csv")), WithoutWallTime(In("stopped/runs.csv")));
     }
@@ -104,11 +97,11 @@ public sealed class CliProcessTests : IDisposable
         Assert.True(killed, $"the run finished before its third checkpoint write (exit {child.ExitCode})");
         Assert.Equal(137, child.ExitCode); // 128 + SIGKILL
 
-        var resumed = RunHere(args);
+        var resumed = Run(args);
         Assert.True(resumed.Code == 0, resumed.Output + resumed.Error);
         Assert.Contains("fold 0 seed 0 teacher: resumes from", resumed.Output);
         Assert.Empty(Directory.GetFiles(In("checkpoints"), "*.tmp")); // the killed write's leftover is gone
-        var straight = RunHere(["reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "4", "--student-epochs", "1", "--method", "rec-kd",
+        var straight = Run(["reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "4", "--student-epochs", "1", "--method", "rec-kd",
                                 "--out", In("straight")]);
         Assert.Equal(0, straight.Code);
         Assert.Equal(WithoutWallTime(In("straight/beatgan-runs.csv")), WithoutWallTime(In("killed/beatgan-runs.csv")));

@@ -1,4 +1,5 @@
 using Distill.Cli;
+using static Distill.Tests.Cli.CliRun;
 
 namespace Distill.Tests.Cli;
 
@@ -9,14 +10,6 @@ public sealed class CliUsageTests : IDisposable
     private readonly string folder = Directory.CreateTempSubdirectory("distill-usage-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
-
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = DistillCommandLine.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Theory]
     [InlineData("distill --epochs abc", "--epochs takes a whole number, got 'abc'.")]

@@ -1,24 +1,17 @@
 using Distill.Cli;
 using Distill.Data;
 using Distill.Tests.Data.Ecg;
+using static Distill.Tests.Cli.CliRun;
 
 namespace Distill.Tests.Cli;
 
 public class DataCommandTests
 {
-    private static (int Code, string Output) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = DistillCommandLine.Run(args, output, error);
-        return (code, output + error.ToString());
-    }
-
     [Fact]
     public void WithoutTheFullDatabaseItSaysTheEmbeddedRecordIsUsed()
     {
         using var empty = new TempFolder();
-        var (code, output) = Run("data", "mitbih", "--cache", empty.Path);
+        var (code, output) = RunCombined("data", "mitbih", "--cache", empty.Path);
         Assert.Equal(0, code);
         Assert.Contains("Embedded MIT-BIH record 100 only", output);
     }
@@ -30,7 +23,7 @@ public class DataCommandTests
         var files = PhysioNetRecord100.Files();
         using var server = new LoopbackFileServer(files);
         using var cache = new TempFolder();
-        var (code, output) = Run("data", "mitbih", "--download", "--cache", cache.Path, "--base-url", server.BaseUrl.ToString());
+        var (code, output) = RunCombined("data", "mitbih", "--download", "--cache", cache.Path, "--base-url", server.BaseUrl.ToString());
         Assert.True(code == 3, output);
         Assert.Contains("101", output);
         Assert.Equal(File.ReadAllBytes(ProjectData.File("mitdb", "100.dat")), File.ReadAllBytes(cache.File("100.dat")));
@@ -43,7 +36,7 @@ public class DataCommandTests
         byte[] atr = File.ReadAllBytes(cache.File("100.atr"));
         atr[1001] ^= 0x10;
         File.WriteAllBytes(cache.File("100.atr"), atr);
-        var (code, output) = Run("data", "mitbih", "--cache", cache.Path);
+        var (code, output) = RunCombined("data", "mitbih", "--cache", cache.Path);
         Assert.True(code == 3, output);
         Assert.Contains("100.atr (altered)", output);
         Assert.DoesNotContain("100.dat (altered)", output);
@@ -54,7 +47,7 @@ public class DataCommandTests
     public void APartialCacheSaysHowManyFilesAreMissing()
     {
         using var cache = PhysioNetRecord100.Folder();
-        var (code, output) = Run("data", "mitbih", "--cache", cache.Path);
+        var (code, output) = RunCombined("data", "mitbih", "--cache", cache.Path);
         Assert.True(code == 0, output);
         Assert.Contains("141 of 144 files are missing", output);
     }
@@ -62,7 +55,7 @@ public class DataCommandTests
     [Fact]
     public void ABadBaseUrlIsBadUsage()
     {
-        var (code, output) = Run("data", "mitbih", "--download", "--base-url", "not a url");
+        var (code, output) = RunCombined("data", "mitbih", "--download", "--base-url", "not a url");
         Assert.Equal(2, code);
         Assert.Contains("--base-url must be an absolute http(s) address", output);
     }
@@ -71,7 +64,7 @@ public class DataCommandTests
     public void ExportFoldWritesTheFoldAsNumPyFiles()
     {
         using var folder = new TempFolder();
-        var (code, output) = Run("data", "mitbih", "--records", "100", "--export-fold", "2", "--out", folder.Path);
+        var (code, output) = RunCombined("data", "mitbih", "--records", "100", "--export-fold", "2", "--out", folder.Path);
         Assert.True(code == 0, output);
         Assert.Contains("[1/1] record 100: 2271 beats", output);
         Assert.Contains("Segmentation: authors", output);
@@ -87,8 +80,8 @@ public class DataCommandTests
     {
         using var all = new TempFolder();
         using var capped = new TempFolder();
-        Assert.Equal(0, Run("data", "mitbih", "--records", "100", "--export-fold", "0", "--out", all.Path).Code);
-        var (code, output) = Run("data", "mitbih", "--records", "100", "--export-fold", "0", "--max-train-beats", "64", "--out", capped.Path);
+        Assert.Equal(0, RunCombined("data", "mitbih", "--records", "100", "--export-fold", "0", "--out", all.Path).Code);
+        var (code, output) = RunCombined("data", "mitbih", "--records", "100", "--export-fold", "0", "--max-train-beats", "64", "--out", capped.Path);
         Assert.True(code == 0, output);
         var full = Distill.Data.Npy.NpyReader.Read(all.File("train_x.npy"));
         var part = Distill.Data.Npy.NpyReader.Read(capped.File("train_x.npy"));
@@ -106,7 +99,7 @@ public class DataCommandTests
     [InlineData(new[] { "--export-fold", "0", "--out", "x", "--segmentation", "mine" }, "--segmentation must be 'authors' or 'annotations'")]
     public void ExportOptionsAreChecked(string[] arguments, string message)
     {
-        var (code, output) = Run(["data", "mitbih", .. arguments]);
+        var (code, output) = RunCombined(["data", "mitbih", .. arguments]);
         Assert.Equal(2, code);
         Assert.Contains(message, output);
     }
@@ -115,7 +108,7 @@ public class DataCommandTests
     public void ExportingWithoutTheRecordsIsBadData()
     {
         using var empty = new TempFolder();
-        var (code, output) = Run("data", "mitbih", "--cache", empty.Path, "--export-fold", "0", "--out", empty.File("fold"));
+        var (code, output) = RunCombined("data", "mitbih", "--cache", empty.Path, "--export-fold", "0", "--out", empty.File("fold"));
         Assert.True(code == 3, output);
         Assert.Contains("--download", output);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Distill.Cli;
+using static Distill.Tests.Cli.CliRun;
 
 namespace Distill.Tests.Cli;
 
@@ -8,14 +9,6 @@ public sealed class DistillCliTests : IDisposable
     private readonly string folder = Directory.CreateTempSubdirectory("distill-cli-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
-
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = DistillCommandLine.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     private string In(string name) => Path.Combine(folder, name);
 

@@ -3,6 +3,7 @@ using Distill.Cli;
 using Distill.Data.Tabular;
 using Distill.Distillation;
 using Distill.Training;
+using static Distill.Tests.Cli.CliRun;
 
 namespace Distill.Tests.Cli;
 
@@ -15,14 +16,6 @@ public sealed class DistillMethodSpecCliTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     private string In(string name) => Path.Combine(folder, name);
-
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = DistillCommandLine.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public void EachSpecTrainsOneStudentNamedByItAndEqualToTheLibrarysStudent()

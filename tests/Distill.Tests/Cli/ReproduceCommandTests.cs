@@ -4,6 +4,7 @@ using Distill.Models.BeatGan;
 using Distill.Runtime;
 
 using Distill.Experiments.BeatGan;
+using static Distill.Tests.Cli.CliRun;
 namespace Distill.Tests.Cli;
 
 public sealed class ReproduceCommandTests : IDisposable
@@ -12,18 +13,10 @@ public sealed class ReproduceCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private static (int Code, string Output) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = DistillCommandLine.Run(args, output, error);
-        return (code, output + error.ToString());
-    }
-
     [Fact]
     public void QuickBeatGanReproductionRunsEndToEnd()
     {
-        var (code, output) = Run("reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "1", "--student-epochs", "1", "--out", folder);
+        var (code, output) = RunCombined("reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "1", "--student-epochs", "1", "--out", folder);
         Assert.True(code == 0, output);
         Assert.Contains("| teacher | 1 |", output);
         Assert.Contains("| student + const-kd | 1 |", output);
@@ -50,7 +43,7 @@ public sealed class ReproduceCommandTests : IDisposable
     [Fact]
     public void TeachersAloneGiveALearningCurveAndOneTeacherCanServeEverySeed()
     {
-        var (code, output) = Run("reproduce", "beatgan", "--seeds", "2", "--teacher-epochs", "2", "--teachers-only", "--out", folder);
+        var (code, output) = RunCombined("reproduce", "beatgan", "--seeds", "2", "--teacher-epochs", "2", "--teachers-only", "--out", folder);
         Assert.True(code == 0, output);
         Assert.Contains("batch 16, lr 0.001, teachers only (--teachers-only)", output);
         Assert.DoesNotContain("students:", output);
@@ -60,7 +53,7 @@ public sealed class ReproduceCommandTests : IDisposable
         Assert.Equal(5, history.Length); // two epochs of each seed's teacher
         Assert.All(history.Skip(1), l => Assert.NotEqual("", l.Split(',')[12])); // the test AUC of every epoch's weights
 
-        (code, output) = Run("reproduce", "beatgan", "--seeds", "2", "--teacher-seed", "0", "--teacher-epochs", "1", "--student-epochs", "1",
+        (code, output) = RunCombined("reproduce", "beatgan", "--seeds", "2", "--teacher-seed", "0", "--teacher-epochs", "1", "--student-epochs", "1",
                              "--method", "rec-kd", "--out", folder);
         Assert.True(code == 0, output);
         runs = File.ReadAllLines(Path.Combine(folder, "beatgan-runs.csv"));
@@ -72,7 +65,7 @@ public sealed class ReproduceCommandTests : IDisposable
     [Fact]
     public void MitBihFoldProtocolRunsOnRecordHundred()
     {
-        var (code, output) = Run("reproduce", "beatgan", "--data", "mitbih", "--records", "100", "--folds", "0", "2", "--max-train-beats", "64",
+        var (code, output) = RunCombined("reproduce", "beatgan", "--data", "mitbih", "--records", "100", "--folds", "0", "2", "--max-train-beats", "64",
             "--seeds", "1", "--teacher-epochs", "1", "--student-epochs", "1", "--method", "rec-kd+crd", "--out", folder);
         Assert.True(code == 0, output);
         Assert.Contains("Embedded MIT-BIH record 100", output);
@@ -87,7 +80,7 @@ public sealed class ReproduceCommandTests : IDisposable
     [Fact]
     public void SavedTeachersReloadToTheSameScoresAndEveryTestBeatIsWritten()
     {
-        var (code, output) = Run("reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "1", "--teachers-only", "--save-teachers",
+        var (code, output) = RunCombined("reproduce", "beatgan", "--seeds", "1", "--teacher-epochs", "1", "--teachers-only", "--save-teachers",
                                  "--scores", "--out", folder);
         Assert.True(code == 0, output);
         var (g, d) = Distill.Experiments.BeatGan.BeatGanKdExperiment.TeacherFiles(Path.Combine(folder, "teachers"), 0, 0);
@@ -97,7 +90,7 @@ public sealed class ReproduceCommandTests : IDisposable
         Assert.Equal(testBeats + 1, trained.Length);
 
         string reloaded = Path.Combine(folder, "reloaded");
-        (code, output) = Run("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "1", "--teachers-only",
+        (code, output) = RunCombined("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "1", "--teachers-only",
                              "--scores", "--out", reloaded);
         Assert.True(code == 0, output);
         string[] again = File.ReadAllLines(Path.Combine(reloaded, "beatgan-scores.csv"));
@@ -115,7 +108,7 @@ public sealed class ReproduceCommandTests : IDisposable
     [InlineData(new[] { "--seeds", "1", "--teacher-epochs", "1", "--student-epochs", "1", "--teachers-only", "--method", "rec-kd" }, "--teachers-only trains no student; pass --method or --teachers-only, not both.")]
     public void BadUsageIsExitCodeTwo(string[] args, string message)
     {
-        var (code, output) = Run(["reproduce", "beatgan", .. args]);
+        var (code, output) = RunCombined(["reproduce", "beatgan", .. args]);
         Assert.Equal(2, code);
         Assert.Contains(message, output);
     }
@@ -128,7 +121,7 @@ public sealed class ReproduceCommandTests : IDisposable
         using (var generator = new BeatGanGenerator(new BeatGanOptions())) generator.SavePyTorch(g, PyTorchLayouts.BeatGanGenerator(generator));
         using (var discriminator = new BeatGanDiscriminator(new BeatGanOptions())) discriminator.SavePyTorch(d, PyTorchLayouts.BeatGanDiscriminator(discriminator));
 
-        var (code, output) = Run("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "2",
+        var (code, output) = RunCombined("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "2",
             "--student-epochs", "1", "--method", "rec-kd", "--out", folder);
 
         Assert.True(code == 0, output);
@@ -149,11 +142,11 @@ public sealed class ReproduceCommandTests : IDisposable
         using (var generator = new BeatGanGenerator(small)) generator.SavePyTorch(g, PyTorchLayouts.BeatGanGenerator(generator));
         using (var discriminator = new BeatGanDiscriminator(small)) discriminator.SavePyTorch(d, PyTorchLayouts.BeatGanDiscriminator(discriminator));
 
-        var (code, output) = Run("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "1", "--out", folder);
+        var (code, output) = RunCombined("reproduce", "beatgan", "--teacher", g, "--teacher-discriminator", d, "--seeds", "1", "--out", folder);
 
         Assert.Equal(3, code);
         Assert.Contains("encoder1.main.0.weight", output);
-        var (usage, message) = Run("reproduce", "beatgan", "--teacher", g);
+        var (usage, message) = RunCombined("reproduce", "beatgan", "--teacher", g);
         Assert.Equal(2, usage);
         Assert.Contains("--teacher and --teacher-discriminator go together", message);
     }
@@ -161,7 +154,7 @@ public sealed class ReproduceCommandTests : IDisposable
     [Fact]
     public void MissingMitBihRecordsAreBadDataWithTheDownloadCommand()
     {
-        var (code, output) = Run("reproduce", "beatgan", "--data", "mitbih", "--cache", folder, "--seeds", "1");
+        var (code, output) = RunCombined("reproduce", "beatgan", "--data", "mitbih", "--cache", folder, "--seeds", "1");
         Assert.Equal(3, code);
         Assert.Contains("distill data mitbih --download", output);
         Assert.Contains("--records 100", output);
