@@ -7,9 +7,11 @@ namespace Distill.Losses.Crd;
 public enum NegativeSampling
 {
     /// <summary>
-    /// K negatives per row, as in the reference (Tian, Krishnan &amp; Isola, ICLR 2020; RepDistiller): each view
-    /// gathers B·(K+1)·feat_dim memory values per step (537 MB of float32 at B 64, K 16384, feat_dim 128).
-    /// With labels, negatives come from other classes than the row's.
+    /// K negatives per row, as in the reference (Tian, Krishnan &amp; Isola, ICLR 2020; RepDistiller), which gathers
+    /// B·(K+1)·feat_dim memory values per step (537 MB of float32 at B 64, K 16384, feat_dim 128). Here, while the bank holds
+    /// at most 32·(K+1) rows, each anchor is scored against the whole bank by one matrix product and its K+1 scores are
+    /// picked from it (the same sums); larger banks gather as the reference does. With labels, negatives come from other
+    /// classes than the row's.
     /// </summary>
     PerRow,
 
