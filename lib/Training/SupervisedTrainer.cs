@@ -103,8 +103,10 @@ public sealed class SupervisedTrainer(TrainingOptions options, CheckpointOptions
             StepLoss step;
             // The losses leave NaN/Inf detection to the one read of the step's values below, which names the term.
             using (InputFinitenessChecks.DeferToLossValues()) step = objective.Loss(train.Rows(positions));
-            double value = step.Total.item<float>();
-            var terms = step.Terms.ToDictionary(t => t.Key, t => (double)t.Value.item<float>());
+            // The total and every term in one device-to-host transfer.
+            var read = LossReadout.Read([step.Total, .. step.Terms.Values]);
+            double value = read[0];
+            var terms = step.Terms.Keys.Select((name, i) => (name, read[1 + i])).ToDictionary(t => t.name, t => t.Item2);
             if (!double.IsFinite(value) || terms.Values.Any(v => !double.IsFinite(v)))
                 throw new NonFiniteLossException(epoch, batches + 1, value, terms, Kept(savedEpoch));
             optimizer.zero_grad();

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Distill.Training.BeatGan;
+namespace Distill.Training;
 
 /// <summary>Reads a step's scalar losses to the host in one device-to-host transfer instead of one <c>item()</c> each.</summary>
 /// <remarks>Each value is read as float32, as <c>item&lt;float&gt;()</c> would, so the figures are the same bit for bit.
