@@ -14,21 +14,24 @@ namespace Distill.Distillation;
 /// cache holds only the <see cref="TeacherPassParts"/> the terms read, in the teacher's dtype on its device.
 /// Memory per 10,000 rows is 10,000 × 4 bytes × (the output's and each stored feature's elements per row); for BeatGAN
 /// (nc = 1, L = 320, teacher ngf = 32, nz = 50): the reconstruction 12.8 MB (rec-kd, score-kd, d-at), the latent code
-/// 2.0 MB (latent, crd). The five encoder blocks that at reads would take 1.02 GB (5 × 5,120 floats per beat), so
-/// <see cref="Losses.Feature.AttentionTransferLoss"/> declares nothing and a run with it keeps the live teacher.
+/// 2.0 MB (latent, crd). Attention transfer stores its normalised maps (<see cref="TeacherSummary"/>), not the features they
+/// summarise: at's five encoder blocks are 160 + 80 + 40 + 20 + 10 = 310 floats per beat, 12.4 MB, where the features
+/// would take 1.02 GB (5 × 5,120 floats); d-at's maps of the teacher discriminator on G_T(x) are 310 floats, 12.4 MB.
 /// A read of a part the terms did not declare throws, naming the part.
 /// </remarks>
 public sealed class TeacherPassCache : IDisposable
 {
     private readonly Tensor? output;
     private readonly Dictionary<int, Tensor> features;
+    private readonly Dictionary<string, Tensor> summaries;
     private readonly int featureCount;
     private readonly long rows;
 
-    private TeacherPassCache(Tensor? output, Dictionary<int, Tensor> features, int featureCount, long rows)
+    private TeacherPassCache(Tensor? output, Dictionary<int, Tensor> features, Dictionary<string, Tensor> summaries, int featureCount, long rows)
     {
         this.output = output;
         this.features = features;
+        this.summaries = summaries;
         this.featureCount = featureCount;
         this.rows = rows;
     }
@@ -37,8 +40,10 @@ public sealed class TeacherPassCache : IDisposable
     /// <param name="teacher">The frozen teacher; it must be in evaluation mode already (the caller froze it).</param>
     /// <param name="inputs">The whole training set [N, ...], on the teacher's device.</param>
     /// <param name="parts">What the terms read.</param>
+    /// <param name="student">The shapes of the student's features (<see cref="FeatureShapes.Of{TModel}"/>), which a summary
+    /// may depend on (a map pooled to the student's length); needed only when <paramref name="parts"/> has summaries.</param>
     /// <param name="chunk">Rows per teacher forward (memory only; the values do not depend on it).</param>
-    public static TeacherPassCache Build(IFeatureModel teacher, Tensor inputs, TeacherPassParts parts, int chunk = 1024)
+    public static TeacherPassCache Build(IFeatureModel teacher, Tensor inputs, TeacherPassParts parts, FeatureShapes? student = null, int chunk = 1024)
     {
         ArgumentNullException.ThrowIfNull(teacher);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -46,11 +51,14 @@ public sealed class TeacherPassCache : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(chunk, 1);
         if (teacher is nn.Module { training: true })
             throw new InvalidOperationException("The teacher is in training mode; its pass then depends on the batch, so it cannot be cached. Call teacher.eval() first.");
+        if (parts.Summaries.Count > 0 && student is null)
+            throw new ArgumentNullException(nameof(student), "The terms read summaries of the teacher's pass, which depend on the student's feature shapes; pass FeatureShapes.Of(student, sample).");
         long n = inputs.shape[0];
         var outputs = new List<Tensor>();
         var kept = new Dictionary<int, List<Tensor>>();
+        var summarised = parts.Summaries.ToDictionary(s => s.Key, _ => new List<Tensor>());
         int count = -1;
-        bool needed = parts.Output || parts.Features.Count > 0; // nothing to keep: no teacher pass at all
+        bool needed = parts.Output || parts.Features.Count > 0 || parts.Summaries.Count > 0; // nothing to keep: no teacher pass at all
         using (no_grad())
             for (long start = 0; needed && start < n; start += chunk)
             {
@@ -63,35 +71,52 @@ public sealed class TeacherPassCache : IDisposable
                 }
                 if (parts.Output) outputs.Add(pass.Output.detach().MoveToOuterDisposeScope());
                 foreach (var (index, list) in kept) list.Add(pass.Features[index].detach().MoveToOuterDisposeScope());
+                foreach (var summary in parts.Summaries) summarised[summary.Key].Add(summary.Of(pass, student!).detach().MoveToOuterDisposeScope());
             }
         var stored = kept.ToDictionary(kv => kv.Key, kv => Concatenate(kv.Value));
-        return new TeacherPassCache(parts.Output ? Concatenate(outputs) : null, stored, Math.Max(count, 0), n);
+        var storedSummaries = summarised.ToDictionary(kv => kv.Key, kv => Concatenate(kv.Value));
+        return new TeacherPassCache(parts.Output ? Concatenate(outputs) : null, stored, storedSummaries, Math.Max(count, 0), n);
     }
 
     /// <summary>Rows the cache was built on.</summary>
     public long Rows => rows;
 
     /// <summary>Bytes held by the stored tensors.</summary>
-    public long Bytes => (output is null ? 0 : output.NumberOfElements * output.ElementSize)
-                         + features.Values.Sum(t => t.NumberOfElements * t.ElementSize);
+    public long Bytes => Stored.Sum(t => t.NumberOfElements * t.ElementSize);
 
     /// <summary>The teacher's pass on the rows <paramref name="index"/> (int64 [B]) of the training set: what a live pass on those rows returns,
     /// for the stored parts; reading any other part throws.</summary>
     public FeatureOutput Read(Tensor index)
     {
         ArgumentNullException.ThrowIfNull(index);
-        var onDevice = index.to((output ?? features.Values.FirstOrDefault())?.device ?? index.device);
+        var onDevice = OnDevice(index);
         var selected = features.ToDictionary(kv => kv.Key, kv => kv.Value.index_select(0, onDevice));
-        var list = new CachedFeatures(selected, featureCount);
-        return new FeatureOutput(output?.index_select(0, onDevice) ?? empty(0), list, new CachedFeatures([], featureCount));
+        return new FeatureOutput(output?.index_select(0, onDevice) ?? empty(0), new CachedFeatures(selected, featureCount),
+                                 new CachedFeatures([], featureCount));
+    }
+
+    /// <summary>A batch's context as the terms see it: the student's pass and the targets, with the teacher's pass
+    /// (<see cref="Read"/>) and its summaries on the rows <paramref name="index"/> (int64 [B]) of the training set.</summary>
+    public DistillationContext Context(FeatureOutput student, Tensor targets, Tensor index)
+    {
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(index);
+        var onDevice = OnDevice(index);
+        return new DistillationContext(student, Read(index), targets, index)
+        {
+            TeacherSummaries = summaries.ToDictionary(kv => kv.Key, kv => kv.Value.index_select(0, onDevice)),
+        };
     }
 
     /// <summary>Releases the stored tensors.</summary>
     public void Dispose()
     {
-        output?.Dispose();
-        foreach (var tensor in features.Values) tensor.Dispose();
+        foreach (var tensor in Stored) tensor.Dispose();
     }
+
+    private Tensor OnDevice(Tensor index) => index.to(Stored.FirstOrDefault()?.device ?? index.device);
+
+    private IEnumerable<Tensor> Stored => (output is null ? [] : new[] { output }).Concat(features.Values).Concat(summaries.Values);
 
     private static Tensor Concatenate(List<Tensor> parts)
     {

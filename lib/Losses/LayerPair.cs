@@ -17,7 +17,10 @@ public readonly record struct LayerPair(int Student, int Teacher)
     /// <summary>Picks the teacher's feature of this pair; a clear error when the index is out of range.</summary>
     public Tensor SelectTeacher(IReadOnlyList<Tensor> features) => Select(features, Teacher, "teacher");
 
-    private static Tensor Select(IReadOnlyList<Tensor> features, int index, string side)
+    /// <summary>The shape of the student's feature of this pair among probed shapes (<see cref="Models.FeatureShapes.Features"/>).</summary>
+    public long[] SelectStudent(IReadOnlyList<long[]> shapes) => Select(shapes, Student, "student");
+
+    private static T Select<T>(IReadOnlyList<T> features, int index, string side)
     {
         int resolved = index < 0 ? features.Count + index : index;
         if (resolved < 0 || resolved >= features.Count)

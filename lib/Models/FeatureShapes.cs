@@ -34,6 +34,13 @@ public sealed record FeatureShapes(long[] Output, IReadOnlyList<long[]> Features
         }
     }
 
+    /// <summary>The shapes of a pass already computed (a trainer's student pass), without running anything.</summary>
+    public static FeatureShapes Of(FeatureOutput pass)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        return new FeatureShapes(pass.Output.shape, pass.Features.Select(f => f.shape).ToArray(), pass.PreActivations.Select(f => f.shape).ToArray());
+    }
+
     /// <summary>The channel width (dimension 1) of feature <paramref name="index"/>; negative indices count from the end.</summary>
     public int Channels(int index)
     {

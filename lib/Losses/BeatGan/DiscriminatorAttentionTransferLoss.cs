@@ -22,6 +22,7 @@ public sealed class DiscriminatorAttentionTransferLoss : IDistillationLoss, ITea
 {
     private readonly BeatGanDiscriminator _teacherDiscriminator;
     private readonly AttentionTransferLoss _attention;
+    private readonly TeacherSummary _teacherMaps;
 
     /// <summary>Builds the loss over the teacher discriminator's five blocks; freezes that discriminator.</summary>
     public DiscriminatorAttentionTransferLoss(BeatGanDiscriminator teacherDiscriminator, AttentionTransferOptions? options = null)
@@ -29,16 +30,17 @@ public sealed class DiscriminatorAttentionTransferLoss : IDistillationLoss, ITea
         _teacherDiscriminator = teacherDiscriminator ?? throw new ArgumentNullException(nameof(teacherDiscriminator));
         foreach (var parameter in _teacherDiscriminator.parameters()) parameter.requires_grad = false;
         _teacherDiscriminator.eval();
-        _attention = new AttentionTransferLoss(
-            Enumerable.Range(0, BeatGanOptions.DownsamplingBlocks).Select(k => new LayerPair(k, k)).ToArray(), options);
+        _attention = new AttentionTransferLoss(Blocks.Select(k => new LayerPair(k, k)).ToArray(), options);
+        _teacherMaps = new TeacherSummary(Name, (teacher, _) => TeacherMaps(teacher.Output));
     }
 
     /// <inheritdoc />
     public string Name => "d-at";
 
     /// <inheritdoc />
-    /// <remarks>G_T(x) only: D_T runs live on it and on G_S(x).</remarks>
-    public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
+    /// <remarks>D_T's five normalised maps on G_T(x), 310 floats per beat for L = 320 (a summary: neither G_T(x) nor D_T's
+    /// features are kept); D_T runs live on G_S(x) only.</remarks>
+    public TeacherPassParts TeacherParts => TeacherPassParts.SummariesOnly(_teacherMaps);
 
     /// <summary>Sum over D_T's blocks of the attention-map distance between D_T(G_S(x)) and D_T(G_T(x)).</summary>
     public Tensor Compute(DistillationContext context)
@@ -47,8 +49,32 @@ public sealed class DiscriminatorAttentionTransferLoss : IDistillationLoss, ITea
         using var scope = NewDisposeScope();
         _teacherDiscriminator.eval();
         var onStudent = _teacherDiscriminator.ForwardFeatures(context.Student.Output);
-        Models.FeatureOutput onTeacher;
-        using (no_grad()) onTeacher = _teacherDiscriminator.ForwardFeatures(context.Teacher.Output.detach());
-        return _attention.Compute(context with { Student = onStudent, Teacher = onTeacher }).MoveToOuterDisposeScope();
+        var teacherMaps = context.TeacherSummary(_teacherMaps); // [B, Σ_k L_k]
+        long[] lengths = Blocks.Select(k => onStudent.Features[k].shape[2]).ToArray();
+        if (teacherMaps.dim() != 2 || teacherMaps.shape[1] != lengths.Sum())
+            throw new ArgumentException(
+                $"d-at: the teacher's maps are [{string.Join(", ", teacherMaps.shape)}] but D_T's blocks on the student's reconstruction are " +
+                $"{string.Join(" + ", lengths)} long; student and teacher must reconstruct beats of the same length.");
+        Tensor? total = null;
+        long start = 0;
+        foreach (int k in Blocks)
+        {
+            var term = _attention.MapDistance(new LayerPair(k, k), onStudent.Features[k], teacherMaps.narrow(1, start, lengths[k]));
+            start += lengths[k];
+            total = total is null ? term : total + term;
+        }
+        return total!.MoveToOuterDisposeScope();
+    }
+
+    private static IEnumerable<int> Blocks => Enumerable.Range(0, BeatGanOptions.DownsamplingBlocks);
+
+    // D_T's block maps on G_T(x), side by side: a function of the teacher's reconstruction alone.
+    private Tensor TeacherMaps(Tensor teacherReconstruction)
+    {
+        using var scope = NewDisposeScope();
+        _teacherDiscriminator.eval();
+        using var noGrad = no_grad();
+        var onTeacher = _teacherDiscriminator.ForwardFeatures(teacherReconstruction.detach());
+        return cat(Blocks.Select(k => _attention.AttentionMap(onTeacher.Features[k])).ToArray(), 1).MoveToOuterDisposeScope();
     }
 }

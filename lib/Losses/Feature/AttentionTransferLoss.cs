@@ -1,5 +1,7 @@
+using Distill.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Distill.Losses.Feature;
 
@@ -22,8 +24,12 @@ public sealed record AttentionTransferOptions(double P = 2.0);
 /// so the map is the normalised energy <c>|a_u|^p</c> of each unit. For unequal widths the wider layer is pooled as
 /// above, which averages neighbouring units; dense units have no order, so this is a coarse but well-defined target.
 /// </para>
+/// <para>
+/// The teacher's side of each pair is a <see cref="TeacherSummary"/>: its normalised map, pooled to the student's length
+/// when longer, so that a trainer's cache stores the map (1/C of the feature) rather than the feature.
+/// </para>
 /// </remarks>
-public sealed class AttentionTransferLoss : IDistillationLoss
+public sealed class AttentionTransferLoss : IDistillationLoss, ITeacherPassReader
 {
     private const string Display = "AttentionTransferLoss (at)";
     private readonly IReadOnlyList<LayerPair> _pairs;
@@ -46,17 +52,21 @@ public sealed class AttentionTransferLoss : IDistillationLoss
     /// <inheritdoc />
     public string Name => "at";
 
+    /// <inheritdoc />
+    /// <remarks>The teacher's map of every pair; none of the teacher's features themselves.</remarks>
+    public TeacherPassParts TeacherParts => TeacherPassParts.SummariesOnly(_pairs.Select(TeacherMap).ToArray());
+
     /// <summary>Sum over the layer pairs of the mean squared difference between normalised attention maps.</summary>
     public Tensor Compute(DistillationContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         using var scope = NewDisposeScope();
         Tensor? total = null;
         foreach (LayerPair pair in _pairs)
         {
             Tensor student = pair.SelectStudent(context.Student.Features);
-            Tensor teacher = pair.SelectTeacher(context.Teacher.Features).detach();
-            FeatureLossGuard.Check(Display, pair, student, teacher, sameRank: true);
-            Tensor term = PairLoss(AsMaps(student), AsMaps(teacher));
+            FeatureLossGuard.CheckRank(Display, FeatureLossGuard.Subject(pair, "student"), student); // before the teacher's side reads its shape
+            Tensor term = MapDistance(pair, student, context.TeacherSummary(TeacherMap(pair)));
             total = total is null ? term : total + term;
         }
         return total!.MoveToOuterDisposeScope();
@@ -71,12 +81,39 @@ public sealed class AttentionTransferLoss : IDistillationLoss
         return nn.functional.normalize(energy, p: 2, dim: 1);
     }
 
+    /// <summary>The mean over batch and positions of <c>(Q_S - Q_T)^2</c> for one pair: the student's feature, average-pooled
+    /// to the teacher map's length when longer, against the teacher's map (from <see cref="TeacherMap"/>).</summary>
+    /// <param name="pair">The layers compared, for messages.</param>
+    /// <param name="student">The student's [B, C] or [B, C, L] feature.</param>
+    /// <param name="teacherMap">The teacher's normalised map [B, L'].</param>
+    public Tensor MapDistance(LayerPair pair, Tensor student, Tensor teacherMap)
+    {
+        FeatureLossGuard.CheckRank(Display, FeatureLossGuard.Subject(pair, "student"), student);
+        FeatureLossGuard.CheckBatch(Display, $"layers {pair}", student, teacherMap);
+        FeatureLossGuard.CheckFinite(Display, FeatureLossGuard.Subject(pair, "student"), student);
+        var maps = AsMaps(student);
+        long length = teacherMap.shape[1];
+        if (maps.shape[2] > length) maps = F.adaptive_avg_pool1d(maps, length);
+        return (AttentionMap(maps) - teacherMap.detach()).pow(2).mean();
+    }
+
+    // The teacher's side of a pair: its feature's map, the feature first pooled to the student's length when longer (RepDistiller).
+    private TeacherSummary TeacherMap(LayerPair pair) => new($"{Name}/{pair}", (teacherPass, studentShapes) =>
+    {
+        Tensor teacher = pair.SelectTeacher(teacherPass.Features).detach();
+        long[] student = pair.SelectStudent(studentShapes.Features);
+        FeatureLossGuard.CheckRank(Display, FeatureLossGuard.Subject(pair, "teacher"), teacher);
+        if (student.Length != teacher.dim())
+            throw new ArgumentException(
+                $"{Display}: student [{string.Join(", ", student)}] and teacher {FeatureLossGuard.Shape(teacher)} for layers {pair} have different layouts; " +
+                "this loss compares them position by position, so pair two [B, C] features or two [B, C, L] features.");
+        FeatureLossGuard.CheckFinite(Display, FeatureLossGuard.Subject(pair, "teacher"), teacher);
+        var maps = AsMaps(teacher);
+        long studentLength = student.Length == 2 ? student[1] : student[2];
+        if (maps.shape[2] > studentLength) maps = F.adaptive_avg_pool1d(maps, studentLength);
+        return AttentionMap(maps);
+    });
+
     // [B, C] -> [B, 1, C]: the units become the positions (see remarks); [B, C, L] stays.
     private static Tensor AsMaps(Tensor feature) => feature.dim() == 2 ? feature.unsqueeze(1) : feature;
-
-    private Tensor PairLoss(Tensor student, Tensor teacher)
-    {
-        (student, teacher) = FeatureLossGuard.PoolToShorter(student, teacher);
-        return (AttentionMap(student) - AttentionMap(teacher)).pow(2).mean();
-    }
 }

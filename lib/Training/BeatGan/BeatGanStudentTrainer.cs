@@ -128,14 +128,15 @@ public sealed class BeatGanStudentTrainer
     {
         using var scope = NewDisposeScope();
         generatorOptimizer.zero_grad();
-        FeatureOutput teacherPass;
-        if (cache is not null && rows is not null) teacherPass = cache.Read(rows);
+        DistillationContext context;
+        if (cache is not null && rows is not null) context = cache.Context(studentPass, x, rows);
         else
         {
             teacher.eval();
+            FeatureOutput teacherPass;
             using (no_grad()) teacherPass = teacher.ForwardFeatures(x);
+            context = new DistillationContext(studentPass, teacherPass, x, rows);
         }
-        var context = new DistillationContext(studentPass, teacherPass, x, rows);
         var values = new Tensor[terms.Count];
         Tensor total = null!; // set by the backward callback
         var (reconstructionError, adversarialError) = BeatGanAdversarialLosses.Generator(discriminator, studentPass.Output, x, (rec, adv) =>
@@ -237,7 +238,8 @@ public sealed class BeatGanStudentTrainer
         if (!cacheTeacher || terms.Any(t => t.Loss is not ITeacherPassReader)) return null;
         var parts = terms.Select(t => ((ITeacherPassReader)t.Loss).TeacherParts).Aggregate(TeacherPassParts.None, (a, b) => a.Union(b));
         teacher.eval();
-        return TeacherPassCache.Build(teacher, train, parts);
+        var shapes = parts.Summaries.Count > 0 ? FeatureShapes.Of(student, train.narrow(0, 0, 1)) : null;
+        return TeacherPassCache.Build(teacher, train, parts, shapes);
     }
 
     // The terms that are modules are saved whole (parameters and buffers: CRD's memory banks, a regressor's statistics).

@@ -2,6 +2,7 @@ using Distill.Distillation;
 using Distill.Distillation.BeatGan;
 using Distill.Losses;
 using Distill.Losses.BeatGan;
+using Distill.Losses.Feature;
 using Distill.Models;
 using Distill.Models.BeatGan;
 using Distill.Runtime;
@@ -14,7 +15,8 @@ namespace Distill.Tests.Distillation.BeatGan;
 public class TeacherPassCacheTests
 {
     private static readonly BeatGanKdTerm[] Cacheable =
-        [BeatGanKdTerm.Reconstruction, BeatGanKdTerm.AnomalyScore, BeatGanKdTerm.Latent, BeatGanKdTerm.DiscriminatorAttention, BeatGanKdTerm.LatentContrastive];
+        [BeatGanKdTerm.Reconstruction, BeatGanKdTerm.AnomalyScore, BeatGanKdTerm.Latent, BeatGanKdTerm.EncoderAttention,
+         BeatGanKdTerm.DiscriminatorAttention, BeatGanKdTerm.LatentContrastive];
 
     [Fact]
     public void AReadGivesWhatALivePassGivesOnTheSameRowsAndNotAnotherRowsValues()
@@ -38,6 +40,65 @@ public class TeacherPassCacheTests
         Assert.Equal(20, cache.Rows);
         long perRow = live.Output[0].numel() + BeatGanKdTermsTests.TeacherSizes.LatentSize + live.Features[^1][0].numel();
         Assert.Equal(20 * perRow * sizeof(float), cache.Bytes);
+    }
+
+    [Fact]
+    public void AttentionMapsAreCachedAsTheirSummariesAndReadAsALivePassComputesThemOnTheSameRows()
+    {
+        using var scope = NewDisposeScope();
+        Reproducibility.Seed(23);
+        var teacher = new BeatGanGenerator(BeatGanKdTermsTests.TeacherSizes);
+        var student = new BeatGanGenerator(BeatGanKdTermsTests.StudentSizes);
+        teacher.eval();
+        var at = new AttentionTransferLoss(Enumerable.Range(0, BeatGanOptions.DownsamplingBlocks).Select(k => new LayerPair(k, k)).ToArray());
+        var dat = new DiscriminatorAttentionTransferLoss(new BeatGanDiscriminator(BeatGanKdTermsTests.TeacherSizes));
+        var parts = at.TeacherParts.Union(dat.TeacherParts);
+        var beats = SyntheticBeats.Normal(20, 5);
+        using var cache = TeacherPassCache.Build(teacher, beats, parts, FeatureShapes.Of(student, beats), chunk: 6);
+        var rows = tensor(new long[] { 17, 3, 3, 11, 0, 19 });
+        var batch = beats.index_select(0, rows);
+        var studentPass = student.ForwardFeatures(batch);
+        FeatureOutput live;
+        using (no_grad()) live = teacher.ForwardFeatures(batch);
+
+        var cached = cache.Context(studentPass, batch, rows);
+        var computed = new DistillationContext(studentPass, live, batch, rows);
+        Assert.False(parts.Output);
+        Assert.Empty(parts.Features); // the maps only: neither the features nor the reconstruction are kept
+        long perRow = 0;
+        foreach (var summary in parts.Summaries)
+        {
+            var fromCache = cached.TeacherSummary(summary);
+            Assert.True(fromCache.equal(computed.TeacherSummary(summary)).all().item<bool>(), $"cached summary '{summary.Key}' differs from the live one on the same rows");
+            perRow += fromCache[0].numel();
+        }
+        Assert.Equal(20 * perRow * sizeof(float), cache.Bytes);
+        Assert.Equal(at.Compute(computed).item<float>(), at.Compute(cached).item<float>());
+        Assert.Equal(dat.Compute(computed).item<float>(), dat.Compute(cached).item<float>());
+        Assert.Contains("TeacherParts", Assert.Throws<InvalidOperationException>(() => cached.TeacherSummary(new TeacherSummary("other", (t, _) => t.Output))).Message);
+        Assert.Throws<ArgumentNullException>(() => TeacherPassCache.Build(teacher, beats, parts));
+    }
+
+    [Fact]
+    public void AMapCachedForANarrowerStudentIsTheTeacherFeaturePooledToTheStudentsWidth()
+    {
+        using var scope = NewDisposeScope();
+        Reproducibility.Seed(24);
+        var teacher = new Mlp([5, 32, 24], outputs: 2);
+        var student = new Mlp([5, 12, 6], outputs: 2);
+        teacher.eval();
+        var at = new AttentionTransferLoss([new LayerPair(0, 0), new LayerPair(-1, -1)]);
+        var inputs = randn(30, 5);
+        using var cache = TeacherPassCache.Build(teacher, inputs, at.TeacherParts, FeatureShapes.Of(student, inputs), chunk: 8);
+        var rows = tensor(new long[] { 29, 4, 4, 13 });
+        var batch = inputs.index_select(0, rows);
+        var studentPass = student.ForwardFeatures(batch);
+        FeatureOutput live;
+        using (no_grad()) live = teacher.ForwardFeatures(batch);
+
+        var cached = cache.Context(studentPass, batch, rows);
+        Assert.Equal([4L, 12], cached.TeacherSummary(at.TeacherParts.Summaries[0]).shape);
+        Assert.Equal(at.Compute(new DistillationContext(studentPass, live, batch, rows)).item<float>(), at.Compute(cached).item<float>());
     }
 
     [Fact]
