@@ -10,7 +10,8 @@ namespace Distill.Distillation;
 /// <remarks>
 /// Distillation in the sense of Hinton, Vinyals &amp; Dean (2015) and RepDistiller (Tian et al., ICLR 2020) keeps the
 /// teacher frozen and in evaluation mode, so its pass on a training row is a function of that row alone (BatchNorm uses
-/// its running statistics, there is no dropout): the pass of a batch equals the rows of the pass of the whole set. The
+/// its running statistics, there is no dropout): the pass of a batch equals the rows of the pass of the whole set, computed
+/// in forwards of the batch's size (see <see cref="Build"/>'s chunk). The
 /// cache holds only the <see cref="TeacherPassParts"/> the terms read, in the teacher's dtype on its device.
 /// Memory per 10,000 rows is 10,000 × 4 bytes × (the output's and each stored feature's elements per row); for BeatGAN
 /// (nc = 1, L = 320, teacher ngf = 32, nz = 50): the reconstruction 12.8 MB (rec-kd, score-kd, d-at), the latent code
@@ -42,7 +43,9 @@ public sealed class TeacherPassCache : IDisposable
     /// <param name="parts">What the terms read.</param>
     /// <param name="student">The shapes of the student's features (<see cref="FeatureShapes.Of{TModel}"/>), which a summary
     /// may depend on (a map pooled to the student's length); needed only when <paramref name="parts"/> has summaries.</param>
-    /// <param name="chunk">Rows per teacher forward (memory only; the values do not depend on it).</param>
+    /// <param name="chunk">Rows per teacher forward: give the training batch size. The stored values are those of a live pass on
+    /// a batch of that many rows, bit for bit; a batch of another size may differ in the last bits on CPUs whose kernels
+    /// depend on the batch size (measured on an AMD EPYC at 2 threads: batches of 1 and 7 rows against one of 48).</param>
     public static TeacherPassCache Build(IFeatureModel teacher, Tensor inputs, TeacherPassParts parts, FeatureShapes? student = null, int chunk = 1024)
     {
         ArgumentNullException.ThrowIfNull(teacher);
@@ -63,15 +66,18 @@ public sealed class TeacherPassCache : IDisposable
             for (long start = 0; needed && start < n; start += chunk)
             {
                 using var scope = NewDisposeScope();
-                var pass = teacher.ForwardFeatures(inputs.narrow(0, start, Math.Min(chunk, n - start)));
+                // Every row is computed in a forward of exactly `chunk` rows (the last one overlaps the one before), as in
+                // training batches of that size: some CPUs' kernels round differently for other batch sizes.
+                long first = Math.Max(0, Math.Min(start, n - chunk)), skip = start - first;
+                var pass = teacher.ForwardFeatures(inputs.narrow(0, first, Math.Min(chunk, n - first)));
                 if (count < 0)
                 {
                     count = pass.Features.Count;
                     foreach (int index in parts.Features) kept.TryAdd(Resolve(index, count), []);
                 }
-                if (parts.Output) outputs.Add(pass.Output.detach().MoveToOuterDisposeScope());
-                foreach (var (index, list) in kept) list.Add(pass.Features[index].detach().MoveToOuterDisposeScope());
-                foreach (var summary in parts.Summaries) summarised[summary.Key].Add(summary.Of(pass, student!).detach().MoveToOuterDisposeScope());
+                if (parts.Output) outputs.Add(New(pass.Output, skip));
+                foreach (var (index, list) in kept) list.Add(New(pass.Features[index], skip));
+                foreach (var summary in parts.Summaries) summarised[summary.Key].Add(New(summary.Of(pass, student!), skip));
             }
         var stored = kept.ToDictionary(kv => kv.Key, kv => Concatenate(kv.Value));
         var storedSummaries = summarised.ToDictionary(kv => kv.Key, kv => Concatenate(kv.Value));
@@ -117,6 +123,9 @@ public sealed class TeacherPassCache : IDisposable
     private Tensor OnDevice(Tensor index) => index.to(Stored.FirstOrDefault()?.device ?? index.device);
 
     private IEnumerable<Tensor> Stored => (output is null ? [] : new[] { output }).Concat(features.Values).Concat(summaries.Values);
+
+    // The rows of a chunk not stored already, kept past the chunk's scope.
+    private static Tensor New(Tensor chunk, long skip) => chunk.detach().narrow(0, skip, chunk.shape[0] - skip).MoveToOuterDisposeScope();
 
     private static Tensor Concatenate(List<Tensor> parts)
     {

@@ -239,7 +239,7 @@ public sealed class BeatGanStudentTrainer
         var parts = terms.Select(t => ((ITeacherPassReader)t.Loss).TeacherParts).Aggregate(TeacherPassParts.None, (a, b) => a.Union(b));
         teacher.eval();
         var shapes = parts.Summaries.Count > 0 ? FeatureShapes.Of(student, train.narrow(0, 0, 1)) : null;
-        return TeacherPassCache.Build(teacher, train, parts, shapes);
+        return TeacherPassCache.Build(teacher, train, parts, shapes, chunk: options.BatchSize);
     }
 
     // The terms that are modules are saved whole (parameters and buffers: CRD's memory banks, a regressor's statistics).

@@ -26,7 +26,7 @@ public class TeacherPassCacheTests
         var teacher = new BeatGanGenerator(BeatGanKdTermsTests.TeacherSizes);
         teacher.eval();
         var beats = SyntheticBeats.Normal(20, 3);
-        using var cache = TeacherPassCache.Build(teacher, beats, new TeacherPassParts(true, [BeatGanGenerator.LatentIndex, -1]), chunk: 7);
+        using var cache = TeacherPassCache.Build(teacher, beats, new TeacherPassParts(true, [BeatGanGenerator.LatentIndex, -1]), chunk: 6);
         var rows = tensor(new long[] { 13, 2, 19, 2, 7, 0 });
 
         var read = cache.Read(rows);
@@ -89,7 +89,7 @@ public class TeacherPassCacheTests
         teacher.eval();
         var at = new AttentionTransferLoss([new LayerPair(0, 0), new LayerPair(-1, -1)]);
         var inputs = randn(30, 5);
-        using var cache = TeacherPassCache.Build(teacher, inputs, at.TeacherParts, FeatureShapes.Of(student, inputs), chunk: 8);
+        using var cache = TeacherPassCache.Build(teacher, inputs, at.TeacherParts, FeatureShapes.Of(student, inputs), chunk: 4);
         var rows = tensor(new long[] { 29, 4, 4, 13 });
         var batch = inputs.index_select(0, rows);
         var studentPass = student.ForwardFeatures(batch);
