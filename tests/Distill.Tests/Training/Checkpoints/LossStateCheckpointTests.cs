@@ -38,7 +38,7 @@ public sealed class LossStateCheckpointTests : IDisposable
     {
         long dataCount = rows ?? Data.Train.Count;
         return Build(initSeed, () => new CrdLoss(8, 8, dataCount, options ?? Crd, labels: Data.Train.Targets.narrow(0, 0, dataCount),
-                                                 generator: ownGenerator ? new Generator(7) : null));
+                                                 generator: ownGenerator ? new Generator(7) : null, device: DistillDevice.Current));
     }
 
     private static Run Build<TLoss>(int initSeed, Func<TLoss> loss) where TLoss : nn.Module, IDistillationLoss
