@@ -18,7 +18,7 @@ namespace Distill.Tests.Training.Checkpoints;
 /// statistics must come back from the checkpoint.</summary>
 public sealed class LossStateCheckpointTests : IDisposable
 {
-    private static readonly TeacherStudentData Data = TeacherStudentData.BreastCancer(seed: 0);
+    private static readonly TeacherStudentData Data = TeacherStudentData.BreastCancer(seed: 0, device: DistillDevice.Current);
     private static readonly TrainingOptions Options = new(Epochs: 4, BatchSize: 64, LearningRate: 0.01, EarlyStoppingPatience: 100);
     private static readonly CrdOptions Crd = new(FeatureDim: 16, Negatives: 64);
     private readonly string folder = Directory.CreateTempSubdirectory("distill-loss-checkpoint-").FullName;
