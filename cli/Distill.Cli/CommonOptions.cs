@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Distill.Data;
 using Distill.Data.Tabular;
+using Distill.Runtime;
 using Distill.Training;
 
 namespace Distill.Cli;
@@ -89,18 +90,18 @@ public sealed class CommonOptions
         return Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
     }
 
-    /// <summary>Loads and splits the data (teacher: all 30 features; student: the 10 means).</summary>
+    /// <summary>Loads and splits the data (teacher: all 30 features; student: the 10 means) onto the default device (<see cref="DistillDevice.Current"/>).</summary>
     /// <exception cref="InvalidFileException">The CSV is not a usable breast cancer table (too few rows of a class to split included).</exception>
     public TeacherStudentData LoadData(ParseResult parse)
     {
         var file = parse.GetValue(Csv);
-        if (file is null) return TeacherStudentData.BreastCancer(parse.GetValue(DataSeed));
+        if (file is null) return TeacherStudentData.BreastCancer(parse.GetValue(DataSeed), device: DistillDevice.Current);
         if (!file.Exists) throw new FileNotFoundException($"The data file '{file.FullName}' does not exist.", file.FullName);
         var table = UciTables.BreastCancer(file.FullName);
         try
         {
             return TeacherStudentData.Create(table, FeatureView.All(table), new FeatureView("10 means", UciTables.BreastCancerMeanColumns),
-                                             new SplitFractions(), parse.GetValue(DataSeed));
+                                             new SplitFractions(), parse.GetValue(DataSeed), DistillDevice.Current);
         }
         catch (ArgumentException error)
         {

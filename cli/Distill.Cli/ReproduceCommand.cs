@@ -171,7 +171,7 @@ public static class ReproduceCommand
                 Validation = parse.GetValue(validation) == "eval" ? BeatGanValidation.EvaluationMode : BeatGanValidation.TrainingModeBatches,
             };
             var splits = mitbih ? MitBihFolds(mitbihOptions.Source(parse, parse.GetValue(cache)!), mitbihOptions, parse, parse.GetValue(folds)!, parse.GetValue(maxTrain), console)
-                                : [(0, BeatGanKdData.Load())];
+                                : [(0, BeatGanKdData.Load(DistillDevice.Current))];
             var clock = Stopwatch.StartNew();
             var runs = new List<BeatGanKdRun>();
             var log = new BeatGanRunLog(parse.GetValue(data)!, parse.GetValue(scores));
@@ -241,7 +241,7 @@ public static class ReproduceCommand
         foreach (int fold in folds)
         {
             BeatGanKdData split;
-            try { split = BeatGanKdData.FromBeats(beats, fold, description, maxTrainBeats: maxTrainBeats); }
+            try { split = BeatGanKdData.FromBeats(beats, fold, description, maxTrainBeats: maxTrainBeats, device: DistillDevice.Current); }
             catch (ArgumentException error) { throw new InvalidDataException(error.Message, error); }
             yield return (fold, split);
         }

@@ -10,7 +10,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 // Breast-cancer table: the teacher reads all 30 columns, the student only the 10 means.
-var data = TeacherStudentData.BreastCancer(seed: 0);
+var data = TeacherStudentData.BreastCancer(seed: 0, device: DistillDevice.Current);
 var task = ClassificationTask.For(data.ClassCount);            // two classes: one logit
 var options = new TrainingOptions(Epochs: 20, BatchSize: 32, LearningRate: 1e-2);
 Reproducibility.Seed(0);

@@ -1,4 +1,3 @@
-using Distill.Runtime;
 using static TorchSharp.torch;
 
 namespace Distill.Data;
@@ -7,7 +6,8 @@ namespace Distill.Data;
 public static class MiniBatches
 {
     /// <summary>
-    /// Shuffles <c>0..n-1</c> with <paramref name="rng"/> and yields batches of positions as int64 tensors.
+    /// Shuffles <c>0..n-1</c> with <paramref name="rng"/> and yields batches of positions as int64 tensors on the CPU, where
+    /// the shuffle is made (<see cref="Tabular.TabularSplit.Rows"/> takes them to its split's device).
     /// A last batch of a single row is dropped: BatchNorm cannot estimate a variance from one sample in training mode.
     /// </summary>
     public static IEnumerable<Tensor> Shuffled(long n, int batchSize, Random rng)
@@ -20,14 +20,14 @@ public static class MiniBatches
         {
             long size = Math.Min(batchSize, n - start);
             if (size < 2) yield break;
-            yield return tensor(order[(int)start..(int)(start + size)], device: DistillDevice.Current);
+            yield return tensor(order[(int)start..(int)(start + size)]);
         }
     }
 
-    /// <summary>Positions <c>0..n-1</c> in order, in batches (for evaluation).</summary>
-    public static IEnumerable<Tensor> Sequential(long n, int batchSize)
+    /// <summary>Positions <c>0..n-1</c> in order, in batches (for evaluation), on <paramref name="device"/> (null: the CPU).</summary>
+    public static IEnumerable<Tensor> Sequential(long n, int batchSize, Device? device = null)
     {
         for (long start = 0; start < n; start += batchSize)
-            yield return arange(start, Math.Min(n, start + batchSize), dtype: ScalarType.Int64, device: DistillDevice.Current);
+            yield return arange(start, Math.Min(n, start + batchSize), dtype: ScalarType.Int64, device: device);
     }
 }

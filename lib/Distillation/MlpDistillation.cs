@@ -137,6 +137,6 @@ public static class MlpDistillation
         options ??= new CrdOptions();
         long rows = pair.TrainTargets.shape[0];
         var capped = options with { Negatives = (int)Math.Min(options.Negatives, rows - 1) };
-        return new CrdLoss(pair.Student.Widths[^1], pair.Teacher.Widths[^1], rows, capped, labels: pair.TrainTargets);
+        return new CrdLoss(pair.Student.Widths[^1], pair.Teacher.Widths[^1], rows, capped, labels: pair.TrainTargets, device: pair.Device);
     }
 }

@@ -15,9 +15,9 @@ public static class DistillDevice
 
     private static readonly Lazy<torch.Device> Chosen = new(() => Resolve(Environment.GetEnvironmentVariable(EnvironmentVariable)));
 
-    /// <summary>The application's default device: what the CLI, bench, notebooks and data loaders pass to the library.</summary>
-    /// <remarks>Models and losses do not read it: they take a <c>device</c> argument (null is the CPU, as in TorchSharp) or
-    /// the device of their inputs.</remarks>
+    /// <summary>The application's default device: what the CLI, bench, notebooks and tests pass to the library's models, losses and data loaders.</summary>
+    /// <remarks>The library does not read it: models, losses and data loaders take a <c>device</c> argument (null is the CPU, as
+    /// in TorchSharp), trainers and terms the device of their networks or inputs (<see cref="Of"/>).</remarks>
     public static torch.Device Current => Chosen.Value;
 
     /// <summary>The device a module's parameters (or, without parameters, its buffers) live on; the CPU for a module with neither.</summary>

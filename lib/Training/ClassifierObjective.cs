@@ -40,7 +40,7 @@ public sealed class ClassifierObjective(nn.Module<Tensor, Tensor> model, Classif
     public static Tensor Predict(nn.Module<Tensor, Tensor> model, Tensor input, int batchSize = 1024)
     {
         using var noGrad = no_grad();
-        var parts = MiniBatches.Sequential(input.shape[0], batchSize).Select(rows => model.call(input.index_select(0, rows))).ToArray();
+        var parts = MiniBatches.Sequential(input.shape[0], batchSize, input.device).Select(rows => model.call(input.index_select(0, rows))).ToArray();
         return cat(parts, 0);
     }
 }

@@ -35,7 +35,7 @@ public sealed class BeatGanKdBenchmark : IBenchmark
         Console.WriteLine($"teacher {config.Teacher}\nstudent {config.Student}");
         Console.WriteLine($"students: {string.Join("; ", config.Students)}");
 
-        var data = BeatGanKdData.Load();
+        var data = BeatGanKdData.Load(DistillDevice.Current);
         var clock = Stopwatch.StartNew();
         var runs = BeatGanKdExperiment.Run(config, data, Console.WriteLine);
         Console.WriteLine($"trained {runs.Count} models in {clock.Elapsed.TotalSeconds:F0} s\n");

@@ -87,7 +87,7 @@ public sealed class CrdBenchmark : IBenchmark
         Reproducibility.Seed(0);
         var labels = torch.arange(nData, device: DistillDevice.Current).remainder(100); // 100 classes, as CIFAR-100
         var options = new CrdOptions(FeatureDim: featDim, Negatives: k, NegativeSampling: sampling);
-        using var crd = new CrdLoss(dim, dim, nData, options, labels);
+        using var crd = new CrdLoss(dim, dim, nData, options, labels, device: DistillDevice.Current);
         var student = torch.randn(batch, dim, device: DistillDevice.Current).requires_grad_(true);
         var teacher = torch.randn(batch, dim, device: DistillDevice.Current);
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Distill.Data.Tabular;
 using Distill.Distillation;
 using Distill.Training;
+using Distill.Runtime;
 using TorchSharp;
 
 namespace Distill.Bench.Benchmarks;
@@ -41,7 +42,7 @@ public sealed class CrdTableBenchmark : IBenchmark
         var options = new TrainingOptions(Epochs: epochs, BatchSize: 64, LearningRate: 1e-3);
         var clock = Stopwatch.StartNew();
 
-        var data = TeacherStudentData.BreastCancer(seed: 0);
+        var data = TeacherStudentData.BreastCancer(seed: 0, device: DistillDevice.Current);
         var (teacher, teacherResult) = TabularDistillation.TrainTeacher(data, [256, 1024, 256], options, seed: 0);
         var teacherTest = new ClassifierObjective(teacher, ClassificationTask.For(2), InputView.Teacher).Evaluate(data.Test);
         Console.WriteLine($"teacher [30, 256, 1024, 256] on all 30 features: kept epoch {teacherResult.BestEpoch} of {teacherResult.History.Count}, test " +

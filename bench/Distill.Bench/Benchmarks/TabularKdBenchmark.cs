@@ -3,6 +3,7 @@ using Distill.Data.Tabular;
 using Distill.Distillation;
 using Distill.Models;
 using Distill.Training;
+using Distill.Runtime;
 using TorchSharp;
 
 namespace Distill.Bench.Benchmarks;
@@ -52,7 +53,7 @@ public sealed class TabularKdBenchmark : IBenchmark
         var options = new TrainingOptions(Epochs: epochs, BatchSize: 64, LearningRate: 1e-3);
         int[] seedList = Enumerable.Range(1, seeds).ToArray();
 
-        var cancer = TeacherStudentData.BreastCancer(seed: 0);
+        var cancer = TeacherStudentData.BreastCancer(seed: 0, device: DistillDevice.Current);
         var cancerTeacher = Teacher("breast cancer: teacher [30, 256, 1024, 256] on all 30 features, student [10, 32, 16] on the 10 means",
                                     cancer, [256, 1024, 256], options, ["auc", "f1", "ap"]);
         Table("default weights (MlpDistillation)", ["auc", "f1", "ap"], progress => TabularDistillation.CompareMethods(
@@ -65,7 +66,7 @@ public sealed class TabularKdBenchmark : IBenchmark
             return run;
         })).ToList());
 
-        var digits = TeacherStudentData.Create(UciTables.Digits(), DigitsViews.AllPixels, DigitsViews.AllPixels, new SplitFractions(), seed: 0);
+        var digits = TeacherStudentData.Create(UciTables.Digits(), DigitsViews.AllPixels, DigitsViews.AllPixels, new SplitFractions(), seed: 0, DistillDevice.Current);
         var digitsTeacher = Teacher("digits: teacher [64, 256, 128], student [64, 16], both on the 8x8 pixels",
                                     digits, [256, 128], options, ["accuracy"]);
         Table("default weights (MlpDistillation)", ["accuracy"], progress => TabularDistillation.CompareMethods(

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Distill.Data.Tabular;
 using Distill.Training;
+using Distill.Runtime;
 
 namespace Distill.Bench.Benchmarks;
 
@@ -18,7 +19,7 @@ public sealed class TeacherBenchmark : IBenchmark
     public void Run(string[] args)
     {
         int seeds = args.Length > 0 ? int.Parse(args[0]) : 5;
-        var data = TeacherStudentData.BreastCancer(seed: 0);
+        var data = TeacherStudentData.BreastCancer(seed: 0, device: DistillDevice.Current);
         var options = new TrainingOptions(Epochs: 150, BatchSize: 64, LearningRate: 1e-3);
         long rssBefore = Process.GetCurrentProcess().WorkingSet64;
         var runs = new List<(double Auc, double Ap, double F1, int Epochs, double Seconds)>();

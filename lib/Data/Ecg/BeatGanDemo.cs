@@ -1,5 +1,4 @@
 using Distill.Data.Npy;
-using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,8 +19,11 @@ public static class BeatGanDemo
     /// <summary>The 64 abnormal beats as stored, [64, 2, 320].</summary>
     public static NpyArray Abnormal() => NpyReader.Read(ProjectData.File("beatgan-demo", "abnormal_samples.npy"));
 
-    /// <summary>Windows [N, leads, L] scaled per beat and lead to [-1, 1], as float32 on <see cref="DistillDevice.Current"/>.</summary>
-    public static Tensor ToScaledTensor(NpyArray windows)
+    /// <summary>Windows [N, leads, L] scaled per beat and lead to [-1, 1], as float32 on <paramref name="device"/>.</summary>
+    /// <param name="windows">The beat windows as stored.</param>
+    /// <param name="device">Where the tensor lives; null keeps TorchSharp's default, the CPU. The application chooses
+    /// (<see cref="Distill.Runtime.DistillDevice"/>).</param>
+    public static Tensor ToScaledTensor(NpyArray windows, Device? device = null)
     {
         if (windows.Shape.Length != 3)
             throw new ArgumentException($"Expected beat windows [N, leads, L], got shape ({string.Join(", ", windows.Shape)}).", nameof(windows));
@@ -32,6 +34,6 @@ public static class BeatGanDemo
         for (int offset = 0; offset < data.Length; offset += length)
             if (!BeatScaling.MinMaxToUnitRange(data.AsSpan(offset, length), scaled.AsSpan(offset, length)))
                 throw new ArgumentException($"Window {offset / length} (beat {offset / length / windows.Shape[1]}) is constant and cannot be scaled.", nameof(windows));
-        return torch.tensor(scaled, windows.Shape.Select(d => (long)d).ToArray(), device: DistillDevice.Current); // [N, C, L]
+        return torch.tensor(scaled, windows.Shape.Select(d => (long)d).ToArray(), device: device); // [N, C, L]
     }
 }

@@ -1,4 +1,3 @@
-using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,7 +9,9 @@ namespace Distill.Data.Npy;
 /// <param name="Data">Values in C order; length is the product of <paramref name="Shape"/>.</param>
 public sealed record NpyArray(int[] Shape, string DType, double[] Data)
 {
-    /// <summary>The values as a float32 tensor of <see cref="Shape"/> on <see cref="DistillDevice.Current"/>.</summary>
-    public Tensor ToTensor() =>
-        torch.tensor(Data.Select(v => (float)v).ToArray(), Shape.Select(d => (long)d).ToArray(), device: DistillDevice.Current);
+    /// <summary>The values as a float32 tensor of <see cref="Shape"/> on <paramref name="device"/>.</summary>
+    /// <param name="device">Where the tensor lives; null keeps TorchSharp's default, the CPU. The application chooses
+    /// (<see cref="Distill.Runtime.DistillDevice"/>).</param>
+    public Tensor ToTensor(Device? device = null) =>
+        torch.tensor(Data.Select(v => (float)v).ToArray(), Shape.Select(d => (long)d).ToArray(), device: device);
 }

@@ -48,8 +48,8 @@ public static class BeatGanKdTerms
         [BeatGanKdTerm.Latent] = new("latent", 1.0, (student, teacher, discriminator, _) => new LatentDistillationLoss(student.LatentSize, teacher.LatentSize, DistillDevice.Of(discriminator))),
         [BeatGanKdTerm.EncoderAttention] = new("at", 100.0, (_, _, _, _) => new AttentionTransferLoss(EncoderPairs)),
         [BeatGanKdTerm.DiscriminatorAttention] = new("d-at", 100.0, (_, _, discriminator, _) => new DiscriminatorAttentionTransferLoss(discriminator)),
-        [BeatGanKdTerm.LatentContrastive] = new("crd", 0.01, (student, teacher, _, beats) =>
-            new CrdLoss(student.LatentSize, teacher.LatentSize, beats, LatentCrdOptions(beats))),
+        [BeatGanKdTerm.LatentContrastive] = new("crd", 0.01, (student, teacher, discriminator, beats) =>
+            new CrdLoss(student.LatentSize, teacher.LatentSize, beats, LatentCrdOptions(beats), device: DistillDevice.Of(discriminator))),
         [BeatGanKdTerm.ConstantKd] = new("const-kd", 1.0, (_, _, _, _) => new ConstantScoreKdLoss()),
     };
 

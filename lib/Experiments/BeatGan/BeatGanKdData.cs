@@ -24,10 +24,12 @@ public sealed record BeatGanKdData(Tensor Train, Tensor Validation, int[] Valida
                                    IReadOnlyList<AamiClass>? TestClasses = null)
 {
     /// <summary>Loads and splits the embedded demo beats: train 32 normal; validation 8 normal + 16 abnormal; test 24 normal + 48 abnormal.</summary>
-    public static BeatGanKdData Load()
+    /// <param name="device">Where the beats live; null keeps TorchSharp's default, the CPU. The application chooses
+    /// (<see cref="Distill.Runtime.DistillDevice"/>).</param>
+    public static BeatGanKdData Load(Device? device = null)
     {
-        var normal = BeatGanDemo.ToScaledTensor(BeatGanDemo.Normal()).narrow(1, 0, 1);     // [64, 1, 320]
-        var abnormal = BeatGanDemo.ToScaledTensor(BeatGanDemo.Abnormal()).narrow(1, 0, 1); // [64, 1, 320]
+        var normal = BeatGanDemo.ToScaledTensor(BeatGanDemo.Normal(), device).narrow(1, 0, 1);     // [64, 1, 320]
+        var abnormal = BeatGanDemo.ToScaledTensor(BeatGanDemo.Abnormal(), device).narrow(1, 0, 1); // [64, 1, 320]
         var train = normal.narrow(0, 0, 32);
         var validation = cat([normal.narrow(0, 32, 8), abnormal.narrow(0, 0, 16)], 0);
         var test = cat([normal.narrow(0, 40, 24), abnormal.narrow(0, 16, 48)], 0);
@@ -45,7 +47,9 @@ public sealed record BeatGanKdData(Tensor Train, Tensor Validation, int[] Valida
     /// <param name="maxTrainBeats">Train on at most this many normal beats (<see cref="BeatGanSplit.LimitTraining"/>: a
     /// random subset, the same one the fold export writes); null trains on all of them, as the paper does. Validation
     /// and test beats are never subsampled, so the reported metrics stay comparable.</param>
-    public static BeatGanKdData FromBeats(IReadOnlyList<EcgBeat> beats, int fold, string source, BeatGanFoldOptions? folds = null, int? maxTrainBeats = null)
+    /// <param name="device">Where the beats live; null keeps TorchSharp's default, the CPU.</param>
+    public static BeatGanKdData FromBeats(IReadOnlyList<EcgBeat> beats, int fold, string source, BeatGanFoldOptions? folds = null, int? maxTrainBeats = null,
+                                          Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(beats);
         var split = BeatGanFolds.Split(beats, fold, folds);
@@ -55,8 +59,8 @@ public sealed record BeatGanKdData(Tensor Train, Tensor Validation, int[] Valida
                 $"Fold {fold} of these beats has no abnormal validation or test beat, so AUC is undefined; use records with S, V, F or Q beats.", nameof(beats));
         int foldCount = (folds ?? new BeatGanFoldOptions()).Folds;
         return new BeatGanKdData(
-            EcgBeatTensors.Signals(train, 0), EcgBeatTensors.Signals(split.Validation, 0), AnomalyLabels(split.Validation),
-            EcgBeatTensors.Signals(split.Test, 0), AnomalyLabels(split.Test),
+            EcgBeatTensors.Signals(train, [0], device), EcgBeatTensors.Signals(split.Validation, [0], device), AnomalyLabels(split.Validation),
+            EcgBeatTensors.Signals(split.Test, [0], device), AnomalyLabels(split.Test),
             $"{source} Fold {fold} of {foldCount}: train {train.Count} normal{(train.Count < split.Train.Count ? $" (of {split.Train.Count})" : "")}; " +
             $"validation {Count(split.Validation)}; test {Count(split.Test)}",
             split.Test.Select(b => b.Class).ToArray());

@@ -1,4 +1,3 @@
-using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,9 +8,9 @@ namespace Distill.Losses.Crd;
 /// Walker, "An efficient method for generating discrete random variables with general distributions", ACM TOMS 1977,
 /// tables built with Vose's stable construction (IEEE TSE 1991). CRD (Tian, Krishnan &amp; Isola, ICLR 2020) draws its
 /// uniform noise rows this way (RepDistiller's <c>AliasMethod</c>). A draw picks a column k uniformly, keeps k with
-/// probability <c>q[k]</c> and otherwise returns its alias. Tables live on <see cref="DistillDevice.Current"/>, so draws
+/// probability <c>q[k]</c> and otherwise returns its alias. Tables live on the device given at construction, so draws
 /// never leave the device; randomness comes from the given torch generator or torch's global one
-/// (<see cref="Reproducibility.Seed"/>).
+/// (<see cref="Distill.Runtime.Reproducibility.Seed"/>).
 /// </remarks>
 public sealed class AliasSampler : IDisposable
 {
@@ -19,7 +18,9 @@ public sealed class AliasSampler : IDisposable
     private readonly Tensor alias; // [N] int64 outcome used otherwise
 
     /// <summary>Builds the tables for outcome probabilities proportional to <paramref name="weights"/>.</summary>
-    public AliasSampler(IReadOnlyList<double> weights)
+    /// <param name="weights">Non-negative weight of each outcome.</param>
+    /// <param name="device">Where the tables live and draws are made; null keeps TorchSharp's default, the CPU.</param>
+    public AliasSampler(IReadOnlyList<double> weights, Device? device = null)
     {
         if (weights.Count == 0)
             throw new ArgumentException("The alias sampler needs at least one outcome.", nameof(weights));
@@ -56,16 +57,16 @@ public sealed class AliasSampler : IDisposable
         foreach (int i in small.Concat(large)) scaled[i] = 1.0;
 
         Count = n;
-        keep = torch.tensor(scaled, dtype: ScalarType.Float32, device: DistillDevice.Current);
-        alias = torch.tensor(aliasOf, dtype: ScalarType.Int64, device: DistillDevice.Current);
+        keep = torch.tensor(scaled, dtype: ScalarType.Float32, device: device);
+        alias = torch.tensor(aliasOf, dtype: ScalarType.Int64, device: device);
     }
 
-    /// <summary>A sampler of the uniform distribution over <paramref name="count"/> outcomes (CRD's noise distribution).</summary>
-    public static AliasSampler Uniform(long count)
+    /// <summary>A sampler of the uniform distribution over <paramref name="count"/> outcomes (CRD's noise distribution) on <paramref name="device"/>.</summary>
+    public static AliasSampler Uniform(long count, Device? device = null)
     {
         if (count < 1 || count > int.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"A uniform alias sampler needs between 1 and {int.MaxValue} outcomes.");
-        return new AliasSampler(Enumerable.Repeat(1.0, (int)count).ToArray());
+        return new AliasSampler(Enumerable.Repeat(1.0, (int)count).ToArray(), device);
     }
 
     /// <summary>Number of outcomes N; draws lie in [0, N).</summary>
@@ -80,7 +81,7 @@ public sealed class AliasSampler : IDisposable
     /// <summary>The alias table [N] (a copy), for inspection.</summary>
     public Tensor Aliases => alias.clone();
 
-    /// <summary>Draws int64 indices of the given shape on <see cref="DistillDevice.Current"/>.</summary>
+    /// <summary>Draws int64 indices of the given shape on <see cref="Device"/>.</summary>
     /// <param name="shape">Shape of the result, for example [B, K].</param>
     /// <param name="generator">Torch generator to draw from; null uses torch's global generator.</param>
     public Tensor Draw(long[] shape, torch.Generator? generator = null)

@@ -1,4 +1,3 @@
-using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,17 +29,20 @@ public sealed class ContrastMemory : nn.Module
     private readonly Tensor z;              // [2] Z of the student and teacher views; negative until set
     private readonly CrdOptions options;
 
-    /// <summary>Creates the two banks for a training set of <paramref name="dataCount"/> rows on <see cref="DistillDevice.Current"/>.</summary>
-    public ContrastMemory(long dataCount, CrdOptions options) : base(nameof(ContrastMemory))
+    /// <summary>Creates the two banks for a training set of <paramref name="dataCount"/> rows on <paramref name="device"/>.</summary>
+    /// <param name="dataCount">Number of training rows N.</param>
+    /// <param name="options">Hyper-parameters (feat_dim, momentum, Z policy, negative sampling).</param>
+    /// <param name="device">Where the banks live; null keeps TorchSharp's default, the CPU. <see cref="CrdLoss"/> passes its own.</param>
+    public ContrastMemory(long dataCount, CrdOptions options, Device? device = null) : base(nameof(ContrastMemory))
     {
         this.options = options.Validate();
         if (dataCount < 2)
             throw new ArgumentOutOfRangeException(nameof(dataCount), dataCount, "The contrast memory needs at least 2 data rows (one per training sample).");
         DataCount = dataCount;
         double bound = 1.0 / Math.Sqrt(options.FeatureDim / 3.0);
-        memory_student = torch.rand(dataCount, options.FeatureDim, device: DistillDevice.Current).mul_(2 * bound).add_(-bound);
-        memory_teacher = torch.rand(dataCount, options.FeatureDim, device: DistillDevice.Current).mul_(2 * bound).add_(-bound);
-        z = torch.full(2, -1.0, device: DistillDevice.Current);
+        memory_student = torch.rand(dataCount, options.FeatureDim, device: device).mul_(2 * bound).add_(-bound);
+        memory_teacher = torch.rand(dataCount, options.FeatureDim, device: device).mul_(2 * bound).add_(-bound);
+        z = torch.full(2, -1.0, device: device);
         RegisterComponents();
     }
 

@@ -1,4 +1,3 @@
-using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +7,7 @@ namespace Distill.Losses.Crd;
 /// <remarks>
 /// Tian, Krishnan &amp; Isola, "Contrastive Representation Distillation", ICLR 2020, Sec. 3.4 and 4; RepDistiller does
 /// this in the data set (<c>CIFAR100InstanceSample</c>) and, without labels, with the memory's alias sampler.
-/// Here it runs on <see cref="DistillDevice.Current"/> from the batch's row indices:
+/// Here it runs on the device given at construction (CRD's) from the batch's row indices:
 /// <list type="bullet">
 /// <item>Positives: <see cref="PositiveSampling.Exact"/> uses the row itself, <see cref="PositiveSampling.Relax"/> a
 /// uniformly drawn row of the same class.</item>
@@ -35,8 +34,9 @@ public sealed class ContrastiveIndexSampler : IDisposable
     /// <param name="negativeSampling">Per-row negatives (reference) or one shared set per batch.</param>
     /// <param name="labels">Class of each data row (int64 [N], values in [0, C)), or null when the data are unlabelled.</param>
     /// <param name="generator">Torch generator for the draws; null uses torch's global generator.</param>
+    /// <param name="device">Where the tables live and draws are made; null keeps TorchSharp's default, the CPU. <see cref="CrdLoss"/> passes its own.</param>
     public ContrastiveIndexSampler(long dataCount, int negatives, PositiveSampling positives = PositiveSampling.Exact,
-        NegativeSampling negativeSampling = NegativeSampling.PerRow, Tensor? labels = null, torch.Generator? generator = null)
+        NegativeSampling negativeSampling = NegativeSampling.PerRow, Tensor? labels = null, torch.Generator? generator = null, Device? device = null)
     {
         if (dataCount < 2)
             throw new ArgumentOutOfRangeException(nameof(dataCount), dataCount, "Contrastive sampling needs a data set of at least 2 rows.");
@@ -50,7 +50,7 @@ public sealed class ContrastiveIndexSampler : IDisposable
         Positives = positives;
         NegativeSampling = negativeSampling;
         this.generator = generator;
-        uniform = AliasSampler.Uniform(dataCount);
+        uniform = AliasSampler.Uniform(dataCount, device);
         SamplesWithReplacement = true;
 
         if (labels is not null)
@@ -59,7 +59,7 @@ public sealed class ContrastiveIndexSampler : IDisposable
                 throw new ArgumentException($"Labels must be a [N] = [{dataCount}] tensor, one class per data row, but the shape is [{string.Join(", ", labels.shape)}].", nameof(labels));
             if (labels.dtype is not (ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte))
                 throw new ArgumentException($"Labels must be integer class indices, not {labels.dtype}.", nameof(labels));
-            this.labels = labels.to(ScalarType.Int64).to(DistillDevice.Current);
+            this.labels = labels.to(ScalarType.Int64).to(uniform.Device);
             using var lowest = this.labels.min();
             long low = lowest.item<long>();
             if (low < 0)
@@ -96,6 +96,9 @@ public sealed class ContrastiveIndexSampler : IDisposable
 
     /// <summary>Whether negatives are drawn per row or shared by the batch.</summary>
     public NegativeSampling NegativeSampling { get; }
+
+    /// <summary>The device the tables live on and draws are made on.</summary>
+    public Device Device => uniform.Device;
 
     /// <summary>True when a row's negatives may repeat (uniform alias draws, or K larger than the pool of other-class rows).</summary>
     public bool SamplesWithReplacement { get; }

@@ -33,16 +33,19 @@ public sealed class CrdLoss : nn.Module, IDistillationLoss, ISamplingLoss, ITeac
     /// <param name="options">Hyper-parameters; null means the paper's defaults.</param>
     /// <param name="labels">Class of each training row (int64 [N]) for class-aware negatives and relax positives, or null.</param>
     /// <param name="generator">Torch generator for contrastive sampling; null uses torch's global generator.</param>
-    public CrdLoss(long studentDim, long teacherDim, long dataCount, CrdOptions? options = null, Tensor? labels = null, torch.Generator? generator = null)
+    /// <param name="device">Where the embeddings, memory banks and sampler tables live; null keeps TorchSharp's default, the CPU.
+    /// Builders pass the student's device.</param>
+    public CrdLoss(long studentDim, long teacherDim, long dataCount, CrdOptions? options = null, Tensor? labels = null, torch.Generator? generator = null,
+                   Device? device = null)
         : base(nameof(CrdLoss))
     {
         Options = (options ?? new CrdOptions()).Validate();
-        embed_student = new Embed(studentDim, Options.FeatureDim);
-        embed_teacher = new Embed(teacherDim, Options.FeatureDim);
-        contrast = new ContrastMemory(dataCount, Options);
+        embed_student = new Embed(studentDim, Options.FeatureDim, device);
+        embed_teacher = new Embed(teacherDim, Options.FeatureDim, device);
+        contrast = new ContrastMemory(dataCount, Options, device);
         criterion_student = new ContrastLoss(dataCount);
         criterion_teacher = new ContrastLoss(dataCount);
-        sampler = new ContrastiveIndexSampler(dataCount, Options.Negatives, Options.Positives, Options.NegativeSampling, labels, generator);
+        sampler = new ContrastiveIndexSampler(dataCount, Options.Negatives, Options.Positives, Options.NegativeSampling, labels, generator, device);
         RegisterComponents();
     }
 

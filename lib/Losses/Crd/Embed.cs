@@ -1,4 +1,3 @@
-using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,12 +16,15 @@ public sealed class Embed : nn.Module<Tensor, Tensor>
     private readonly Normalize l2norm;
 
     /// <summary>Creates a projection from <paramref name="inputDim"/> flattened features to <paramref name="outputDim"/>.</summary>
-    public Embed(long inputDim, long outputDim) : base(nameof(Embed))
+    /// <param name="inputDim">Flattened size of the feature it embeds.</param>
+    /// <param name="outputDim">Size of the contrast space (feat_dim).</param>
+    /// <param name="device">Where its parameters live; null keeps TorchSharp's default, the CPU. <see cref="CrdLoss"/> passes its own.</param>
+    public Embed(long inputDim, long outputDim, Device? device = null) : base(nameof(Embed))
     {
         if (inputDim < 1) throw new ArgumentOutOfRangeException(nameof(inputDim), inputDim, "The embedding's input dimension must be at least 1.");
         if (outputDim < 1) throw new ArgumentOutOfRangeException(nameof(outputDim), outputDim, "The embedding's output dimension (feat_dim) must be at least 1.");
         InputDim = inputDim;
-        linear = nn.Linear(inputDim, outputDim, device: DistillDevice.Current);
+        linear = nn.Linear(inputDim, outputDim, device: device);
         l2norm = new Normalize(2);
         RegisterComponents();
     }

@@ -101,7 +101,7 @@ public sealed class BeatGanStudentTrainer
     private BeatGanStudentStep Step(Tensor beats, Tensor? rows, TeacherPassCache? cache)
     {
         using var scope = NewDisposeScope();
-        var x = beats.to(DistillDevice.Current); // [B, nc, L]
+        var x = beats.to(DistillDevice.Of(student)); // [B, nc, L], where the networks live
         student.train();
         discriminator.train();
         foreach (var module in terms.Select(t => t.Loss).OfType<nn.Module>()) module.train();
@@ -181,7 +181,7 @@ public sealed class BeatGanStudentTrainer
             throw new ArgumentException($"{trainBeats.shape[0]} beats make no full batch of {options.BatchSize}; lower BatchSize or add beats.", nameof(trainBeats));
         if (trainBeats.isnan().any().item<bool>())
             throw new ArgumentException("The training beats contain NaN; clean or drop those beats.", nameof(trainBeats));
-        var train = trainBeats.to(DistillDevice.Current);
+        var train = trainBeats.to(DistillDevice.Of(student));
         var random = new Random(options.Seed);
         int count = (int)train.shape[0], batches = count / options.BatchSize;
         var history = new List<BeatGanStudentEpoch>(options.Epochs);

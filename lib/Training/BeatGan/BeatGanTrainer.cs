@@ -70,7 +70,7 @@ public sealed class BeatGanTrainer
     public BeatGanStepLosses TrainStep(Tensor beats)
     {
         using var scope = NewDisposeScope();
-        var x = beats.to(DistillDevice.Current); // [B, nc, L]
+        var x = beats.to(DistillDevice.Of(generator)); // [B, nc, L], where the networks live
         generator.train();
         discriminator.train();
         Tensor reconstruction;
@@ -134,7 +134,7 @@ public sealed class BeatGanTrainer
         if (labels.Any(l => l is not (0 or 1)) || !labels.Contains(0) || !labels.Contains(1))
             throw new ArgumentException("Validation labels must be 0 (normal) or 1 (abnormal), with both present, for the validation AUC to exist.", nameof(validationLabels));
 
-        var train = trainBeats.to(DistillDevice.Current);
+        var train = trainBeats.to(DistillDevice.Of(generator));
         var random = new Random(options.Seed);
         int count = (int)train.shape[0], batches = count / options.BatchSize;
         var history = new List<BeatGanEpochSummary>(options.Epochs);

@@ -56,7 +56,7 @@ public class HookedDistillationTests
             "ofd" => new OverhaulDistillationLoss(new LayerPair(0, 0), (int)student.PreActivations[0][1], OverhaulMargins.FromBatchNorm(teacherNorm)),
             "sp" => new SimilarityPreservingLoss(both),
             "rkd" => new RelationalKnowledgeDistillationLoss(LayerPair.Last),
-            "crd" => new CrdLoss(student.Channels(-1), teacher.Channels(-1), Rows, new CrdOptions(FeatureDim: 8, Negatives: 16)),
+            "crd" => new CrdLoss(student.Channels(-1), teacher.Channels(-1), Rows, new CrdOptions(FeatureDim: 8, Negatives: 16), device: DistillDevice.Current),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such term in this test"),
         };
     }

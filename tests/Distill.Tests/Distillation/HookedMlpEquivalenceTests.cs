@@ -94,7 +94,7 @@ public class HookedMlpEquivalenceTests
             new OverhaulDistillationLoss(new LayerPair(0, 0), 8, OverhaulMargins.FromBatchNorm(teacher.Blocks[0].Norm)),
             new SimilarityPreservingLoss(both), new RelationalKnowledgeDistillationLoss(LayerPair.Last),
         ];
-        CrdLoss Crd() { Reproducibility.Seed(7); return new CrdLoss(6, 12, Rows, new CrdOptions(FeatureDim: 8, Negatives: 16)); }
+        CrdLoss Crd() { Reproducibility.Seed(7); return new CrdLoss(6, 12, Rows, new CrdOptions(FeatureDim: 8, Negatives: 16), device: DistillDevice.Current); }
         DistillationTerm[] Terms() => [.. shared.Select(loss => new DistillationTerm(loss, 1.0)), new DistillationTerm(Crd(), 1.0)];
 
         var library = Distiller.Create(student, teacher, CrossEntropy, Terms());

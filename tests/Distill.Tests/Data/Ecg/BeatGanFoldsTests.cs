@@ -1,5 +1,5 @@
 using Distill.Data.Ecg;
-using Distill.Runtime;
+using TorchSharp;
 
 namespace Distill.Tests.Data.Ecg;
 
@@ -64,13 +64,13 @@ public class BeatGanFoldsTests
         };
         using var all = EcgBeatTensors.Signals(beats);
         Assert.Equal([2L, 2, 3], all.shape);
-        Assert.Equal(DistillDevice.Current.type, all.device.type);
+        Assert.Equal(DeviceType.CPU, all.device.type); // no device given: TorchSharp's default
         Assert.Equal(10f, all[1, 1, 0].item<float>());
-        using var mlii = EcgBeatTensors.Signals(beats, 0);
+        using var mlii = EcgBeatTensors.Signals(beats, [0]);
         Assert.Equal([2L, 1, 3], mlii.shape);
         Assert.Equal(9f, mlii[1, 0, 2].item<float>());
         using var labels = EcgBeatTensors.AnomalyLabels(beats);
         Assert.Equal([0L, 1L], labels.data<long>().ToArray());
-        Assert.Throws<ArgumentOutOfRangeException>(() => EcgBeatTensors.Signals(beats, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => EcgBeatTensors.Signals(beats, [2]));
     }
 }

@@ -12,7 +12,7 @@ public class AliasSamplerTests
     {
         double[] weights = [5, 1, 0, 2, 8, 4];
         double total = weights.Sum();
-        using var sampler = new AliasSampler(weights);
+        using var sampler = new AliasSampler(weights, device: DistillDevice.Current);
         using var generator = new torch.Generator(42, DistillDevice.Current);
         const int draws = 20000;
 
@@ -33,7 +33,7 @@ public class AliasSamplerTests
     public void TablesReproduceEachProbability()
     {
         double[] weights = [0.1, 0.4, 0.2, 0.3];
-        using var sampler = new AliasSampler(weights);
+        using var sampler = new AliasSampler(weights, device: DistillDevice.Current);
         var keep = sampler.KeepProbabilities.to(ScalarType.Float64).cpu().data<double>().ToArray();
         var alias = sampler.Aliases.cpu().data<long>().ToArray();
         // P(i) = (q_i + Σ_{j: alias j = i} (1 − q_j)) / N.
@@ -48,7 +48,7 @@ public class AliasSamplerTests
     [Fact]
     public void SameGeneratorSeedGivesTheSameDraws()
     {
-        using var sampler = AliasSampler.Uniform(1000);
+        using var sampler = AliasSampler.Uniform(1000, device: DistillDevice.Current);
         using var a = new torch.Generator(7, DistillDevice.Current);
         using var b = new torch.Generator(7, DistillDevice.Current);
         var first = sampler.Draw([3, 50], a);

@@ -16,7 +16,7 @@ public class ContrastMemoryTests
     public void InitialBanksAreUniformWithinTheReferenceBound()
     {
         torch.manual_seed(1);
-        using var memory = new ContrastMemory(2000, new CrdOptions(FeatureDim: Dim, Negatives: K));
+        using var memory = new ContrastMemory(2000, new CrdOptions(FeatureDim: Dim, Negatives: K), device: DistillDevice.Current);
         double bound = 1.0 / Math.Sqrt(Dim / 3.0);
         foreach (var bank in new[] { memory.StudentMemory, memory.TeacherMemory })
         {
@@ -32,10 +32,10 @@ public class ContrastMemoryTests
     public void UpdatedRowsAreUnitNormAndOthersUntouched(NegativeSampling sampling)
     {
         torch.manual_seed(2);
-        using var memory = new ContrastMemory(DataCount, new CrdOptions(FeatureDim: Dim, Negatives: K, NegativeSampling: sampling));
+        using var memory = new ContrastMemory(DataCount, new CrdOptions(FeatureDim: Dim, Negatives: K, NegativeSampling: sampling), device: DistillDevice.Current);
         var before = memory.StudentMemory.clone();
         var rows = torch.tensor(new long[] { 4, 11, 0, 29, 17 }, device: DistillDevice.Current);
-        using var sampler = new ContrastiveIndexSampler(DataCount, K, negativeSampling: sampling);
+        using var sampler = new ContrastiveIndexSampler(DataCount, K, negativeSampling: sampling, device: DistillDevice.Current);
 
         memory.forward(UnitRows(Batch), UnitRows(Batch), rows, sampler.Sample(rows));
 
@@ -52,8 +52,8 @@ public class ContrastMemoryTests
     public void FixedZIsSetByTheFirstBatchOnly()
     {
         torch.manual_seed(4);
-        using var memory = new ContrastMemory(DataCount, new CrdOptions(FeatureDim: Dim, Negatives: K));
-        using var sampler = new ContrastiveIndexSampler(DataCount, K);
+        using var memory = new ContrastMemory(DataCount, new CrdOptions(FeatureDim: Dim, Negatives: K), device: DistillDevice.Current);
+        using var sampler = new ContrastiveIndexSampler(DataCount, K, device: DistillDevice.Current);
         Assert.True(double.IsNaN(memory.Z.Student));
         var rows = torch.arange(Batch, device: DistillDevice.Current);
         memory.forward(UnitRows(Batch), UnitRows(Batch), rows, sampler.Sample(rows));
@@ -70,7 +70,7 @@ public class ContrastMemoryTests
     public void ScoresAreExpOfDotWithTheOtherViewsBankOverZ(long dataCount)
     {
         torch.manual_seed(5);
-        using var memory = new ContrastMemory(dataCount, new CrdOptions(FeatureDim: Dim, Negatives: K, Temperature: 0.5));
+        using var memory = new ContrastMemory(dataCount, new CrdOptions(FeatureDim: Dim, Negatives: K, Temperature: 0.5), device: DistillDevice.Current);
         var student = UnitRows(Batch).requires_grad_(true);
         var teacher = UnitRows(Batch);
         var rows = torch.arange(Batch, device: DistillDevice.Current);

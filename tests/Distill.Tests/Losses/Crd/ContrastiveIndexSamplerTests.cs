@@ -14,7 +14,7 @@ public class ContrastiveIndexSamplerTests
     [Fact]
     public void ExactPositiveIsTheRowItself()
     {
-        using var sampler = new ContrastiveIndexSampler(DataCount, 5, PositiveSampling.Exact, labels: Labels());
+        using var sampler = new ContrastiveIndexSampler(DataCount, 5, PositiveSampling.Exact, labels: Labels(), device: DistillDevice.Current);
         var drawn = sampler.Sample(Rows());
         Assert.True(Same.Tensors(drawn.Positives, Rows()));
     }
@@ -24,7 +24,7 @@ public class ContrastiveIndexSamplerTests
     {
         torch.manual_seed(8);
         var labels = Labels();
-        using var sampler = new ContrastiveIndexSampler(DataCount, 5, PositiveSampling.Relax, labels: labels);
+        using var sampler = new ContrastiveIndexSampler(DataCount, 5, PositiveSampling.Relax, labels: labels, device: DistillDevice.Current);
         var rows = Rows().repeat(20); // 120 draws
         var positives = sampler.Sample(rows).Positives;
         Assert.True(Same.Tensors(labels.index_select(0, positives), labels.index_select(0, rows)), "a relax positive has another class");
@@ -36,7 +36,7 @@ public class ContrastiveIndexSamplerTests
     {
         torch.manual_seed(9);
         var labels = Labels();
-        using var sampler = new ContrastiveIndexSampler(DataCount, 40, labels: labels); // all 40 rows of the other classes
+        using var sampler = new ContrastiveIndexSampler(DataCount, 40, labels: labels, device: DistillDevice.Current); // all 40 rows of the other classes
         var rows = Rows();
         var negatives = sampler.Sample(rows).Negatives;
         Assert.Equal(new long[] { rows.shape[0], 40 }, negatives.shape);
@@ -53,7 +53,7 @@ public class ContrastiveIndexSamplerTests
     {
         torch.manual_seed(10);
         var labels = Labels();
-        using var sampler = new ContrastiveIndexSampler(DataCount, 1000, labels: labels);
+        using var sampler = new ContrastiveIndexSampler(DataCount, 1000, labels: labels, device: DistillDevice.Current);
         Assert.True(sampler.SamplesWithReplacement);
         Assert.Contains("with replacement", sampler.Warning);
         var rows = Rows();
@@ -68,7 +68,7 @@ public class ContrastiveIndexSamplerTests
     public void UnlabelledNegativesAreUniformOverTheDataSet()
     {
         torch.manual_seed(11);
-        using var sampler = new ContrastiveIndexSampler(DataCount, 200);
+        using var sampler = new ContrastiveIndexSampler(DataCount, 200, device: DistillDevice.Current);
         Assert.True(sampler.SamplesWithReplacement);
         Assert.Contains("200 negatives exceed the 60 rows", sampler.Warning);
         var negatives = sampler.Sample(Rows()).Negatives;
@@ -79,7 +79,7 @@ public class ContrastiveIndexSamplerTests
     [Fact]
     public void SharedNegativesAreOneSetForTheBatch()
     {
-        using var sampler = new ContrastiveIndexSampler(DataCount, 16, negativeSampling: NegativeSampling.Shared, labels: Labels());
+        using var sampler = new ContrastiveIndexSampler(DataCount, 16, negativeSampling: NegativeSampling.Shared, labels: Labels(), device: DistillDevice.Current);
         var drawn = sampler.Sample(Rows());
         Assert.Equal(new long[] { 16 }, drawn.Negatives.shape);
         Assert.True(Same.Tensors(drawn.Positives, Rows()));
@@ -91,7 +91,7 @@ public class ContrastiveIndexSamplerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ContrastiveIndexSampler(DataCount, 0));
         Assert.Contains("labels", Assert.Throws<ArgumentException>(() => new ContrastiveIndexSampler(DataCount, 4, PositiveSampling.Relax)).Message);
         Assert.Throws<ArgumentException>(() => new ContrastiveIndexSampler(DataCount, 4, labels: torch.zeros(DataCount, dtype: ScalarType.Int64)));
-        using var sampler = new ContrastiveIndexSampler(DataCount, 4);
+        using var sampler = new ContrastiveIndexSampler(DataCount, 4, device: DistillDevice.Current);
         Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Sample(torch.tensor(new long[] { 3, DataCount })));
         Assert.Throws<ArgumentException>(() => sampler.Sample(torch.tensor(new float[] { 3, 4 })));
     }

@@ -32,7 +32,7 @@ public class CrdLossTests
     public void GradientReachesTheStudentFeatureAndEmbeddingNeverTheTeacher(NegativeSampling sampling)
     {
         torch.manual_seed(3);
-        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small with { NegativeSampling = sampling, Layers = new LayerPair(0, 0) }, Labels());
+        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small with { NegativeSampling = sampling, Layers = new LayerPair(0, 0) }, Labels(), device: DistillDevice.Current);
         var student = torch.randn(Batch, StudentDim, device: DistillDevice.Current).requires_grad_(true);
         var teacher = torch.randn(Batch, TeacherDim, device: DistillDevice.Current).requires_grad_(true);
 
@@ -54,7 +54,7 @@ public class CrdLossTests
     [Fact]
     public void EmbeddingsAreTheLossesTrainableParametersAndBanksItsBuffers()
     {
-        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small);
+        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small, device: DistillDevice.Current);
         var parameters = crd.named_parameters().Select(p => p.name).ToHashSet();
         var buffers = crd.named_buffers().Select(b => b.name).ToHashSet();
         Assert.Equal(4, parameters.Count); // weight and bias of both embeddings
@@ -65,7 +65,7 @@ public class CrdLossTests
     [Fact]
     public void MissingRowIndicesAreAClearError()
     {
-        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small);
+        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small, device: DistillDevice.Current);
         var error = Assert.Throws<ArgumentException>(() => crd.Compute(Context(
             torch.randn(Batch, StudentDim, device: DistillDevice.Current), torch.randn(Batch, TeacherDim, device: DistillDevice.Current), null)));
         Assert.Contains("Indices", error.Message);
@@ -74,7 +74,7 @@ public class CrdLossTests
     [Fact]
     public void RowIndicesOutOfRangeAreAClearError()
     {
-        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small with { Layers = new LayerPair(0, 0) });
+        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small with { Layers = new LayerPair(0, 0) }, device: DistillDevice.Current);
         var rows = Rows();
         rows[3] = torch.tensor(DataCount);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => crd.Compute(Context(
@@ -85,7 +85,7 @@ public class CrdLossTests
     [Fact]
     public void ContrastIndicesOutOfRangeAreAClearError()
     {
-        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small);
+        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small, device: DistillDevice.Current);
         var negatives = torch.full(Batch, 10, -1L, device: DistillDevice.Current);
         Assert.Throws<ArgumentOutOfRangeException>(() => crd.forward(torch.randn(Batch, StudentDim, device: DistillDevice.Current),
             torch.randn(Batch, TeacherDim, device: DistillDevice.Current), Rows(), new ContrastIndices(Rows(), negatives)));
@@ -101,7 +101,7 @@ public class CrdLossTests
     [Fact]
     public void FeatureWidthThatDoesNotMatchTheEmbeddingIsAClearError()
     {
-        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small with { Layers = new LayerPair(0, 0) });
+        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small with { Layers = new LayerPair(0, 0) }, device: DistillDevice.Current);
         var error = Assert.Throws<ArgumentException>(() => crd.Compute(Context(
             torch.randn(Batch, StudentDim + 1, device: DistillDevice.Current), torch.randn(Batch, TeacherDim, device: DistillDevice.Current), Rows())));
         Assert.Contains($"built for {StudentDim}", error.Message);
@@ -110,7 +110,7 @@ public class CrdLossTests
     [Fact]
     public void NaNFeaturesAreAClearError()
     {
-        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small with { Layers = new LayerPair(0, 0) });
+        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small with { Layers = new LayerPair(0, 0) }, device: DistillDevice.Current);
         var teacher = torch.randn(Batch, TeacherDim, device: DistillDevice.Current);
         teacher[2, 4] = torch.tensor(float.NaN);
         var error = Assert.Throws<ArgumentException>(() => crd.Compute(Context(
@@ -121,7 +121,7 @@ public class CrdLossTests
     [Fact]
     public void MismatchedBatchSizesAreAClearError()
     {
-        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small);
+        using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small, device: DistillDevice.Current);
         var error = Assert.Throws<ArgumentException>(() => crd.forward(torch.randn(Batch, StudentDim, device: DistillDevice.Current),
             torch.randn(Batch - 1, TeacherDim, device: DistillDevice.Current), Rows(), new ContrastIndices(Rows(), torch.zeros(Batch, 10, dtype: ScalarType.Int64, device: DistillDevice.Current))));
         Assert.Contains("same size", error.Message);

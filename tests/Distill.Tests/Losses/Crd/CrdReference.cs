@@ -37,7 +37,7 @@ internal sealed class CrdReference
     /// <summary>A CrdLoss with the reference's embedding weights and initial memory banks.</summary>
     public CrdLoss Build(NegativeSampling sampling = NegativeSampling.PerRow, ZPolicy z = ZPolicy.FixedFromFirstBatch)
     {
-        var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Options(sampling, z));
+        var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Options(sampling, z), device: DistillDevice.Current);
         crd.to(DType);
         using (torch.no_grad())
         {

@@ -19,7 +19,7 @@ public class EmbedTests
     public void EmbedFlattensAndReturnsUnitRows()
     {
         torch.manual_seed(12);
-        using var embed = new Embed(2 * 3 * 4, 5);
+        using var embed = new Embed(2 * 3 * 4, 5, device: DistillDevice.Current);
         var y = embed.forward(torch.randn(7, 2, 3, 4, device: DistillDevice.Current));
         Assert.Equal(new long[] { 7, 5 }, y.shape);
         Assert.True(y.norm(1).sub(1).abs().max().item<float>() < 1e-6);
@@ -28,7 +28,7 @@ public class EmbedTests
     [Fact]
     public void EmbedRejectsAFeatureOfAnotherWidth()
     {
-        using var embed = new Embed(24, 5);
+        using var embed = new Embed(24, 5, device: DistillDevice.Current);
         var error = Assert.Throws<ArgumentException>(() => embed.forward(torch.randn(7, 25, device: DistillDevice.Current)));
         Assert.Contains("built for 24", error.Message);
     }

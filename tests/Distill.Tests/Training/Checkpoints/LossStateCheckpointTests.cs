@@ -18,7 +18,7 @@ namespace Distill.Tests.Training.Checkpoints;
 /// statistics must come back from the checkpoint.</summary>
 public sealed class LossStateCheckpointTests : IDisposable
 {
-    private static readonly TeacherStudentData Data = TeacherStudentData.BreastCancer(seed: 0);
+    private static readonly TeacherStudentData Data = TeacherStudentData.BreastCancer(seed: 0, device: DistillDevice.Current);
     private static readonly TrainingOptions Options = new(Epochs: 4, BatchSize: 64, LearningRate: 0.01, EarlyStoppingPatience: 100);
     private static readonly CrdOptions Crd = new(FeatureDim: 16, Negatives: 64);
     private readonly string folder = Directory.CreateTempSubdirectory("distill-loss-checkpoint-").FullName;
@@ -38,7 +38,7 @@ public sealed class LossStateCheckpointTests : IDisposable
     {
         long dataCount = rows ?? Data.Train.Count;
         return Build(initSeed, () => new CrdLoss(8, 8, dataCount, options ?? Crd, labels: Data.Train.Targets.narrow(0, 0, dataCount),
-                                                 generator: ownGenerator ? new Generator(7) : null));
+                                                 generator: ownGenerator ? new Generator(7) : null, device: DistillDevice.Current));
     }
 
     private static Run Build<TLoss>(int initSeed, Func<TLoss> loss) where TLoss : nn.Module, IDistillationLoss
