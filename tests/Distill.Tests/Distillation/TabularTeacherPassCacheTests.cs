@@ -33,6 +33,29 @@ public sealed class TabularTeacherPassCacheTests
             Assert.True(cached[i].equal(live[i]).all().item<bool>(), $"trained parameter {i} (student or FitNet regressor) differs between the cached and the uncached run");
     }
 
+    // Every registry method that declares what it reads: a declaration that left out a part the loss reads would throw, and
+    // one that named another block would give other values.
+    [Theory]
+    [InlineData("soft-ce")]
+    [InlineData("dkd")]
+    [InlineData("sp")]
+    [InlineData("rkd")]
+    [InlineData("pkt")]
+    [InlineData("cc")]
+    [InlineData("vid")]
+    [InlineData("ft")]
+    [InlineData("crd")]
+    public void EveryDeclaringMethodTrainsTheSameStudentFromTheCache(string spec)
+    {
+        var cached = Train(spec, cache: true, out var cachedLosses, out var usedCache, epochs: 2);
+        var live = Train(spec, cache: false, out var liveLosses, out _, epochs: 2);
+
+        Assert.True(usedCache, $"{spec} ran the teacher live");
+        Assert.Equal(liveLosses, cachedLosses);
+        for (int i = 0; i < live.Length; i++)
+            Assert.True(cached[i].equal(live[i]).all().item<bool>(), $"{spec}: trained parameter {i} differs between the cached and the uncached run");
+    }
+
     [Fact]
     public void ACachedStepReadsTheRowsOfItsIndicesWhateverTheirOrder()
     {
@@ -101,15 +124,15 @@ public sealed class TabularTeacherPassCacheTests
         Assert.Null(wrappedUndeclared.CacheTeacher(data.Train.TeacherInput, data.Train.Indices));
     }
 
-    // Three epochs of the spec's student with SupervisedTrainer; returns the trained parameters (student, then the terms'),
+    // Some epochs of the spec's student with SupervisedTrainer; returns the trained parameters (student, then the terms'),
     // each epoch's training loss and whether the teacher's pass came from the cache.
-    private static Tensor[] Train(string spec, bool cache, out double[] losses, out bool usedCache)
+    private static Tensor[] Train(string spec, bool cache, out double[] losses, out bool usedCache, int epochs = 3)
     {
         var (data, teacher) = Setup.Value;
         Reproducibility.Seed(5);
         var (distiller, student) = Build(data, teacher, spec, out var probe);
         var objective = new DistillationObjective(student, distiller, ClassificationTask.For(data.ClassCount));
-        var result = new SupervisedTrainer(new TrainingOptions(Epochs: 3, BatchSize: 32, EarlyStoppingPatience: 10, CacheTeacherPasses: cache))
+        var result = new SupervisedTrainer(new TrainingOptions(Epochs: epochs, BatchSize: 32, EarlyStoppingPatience: 10, CacheTeacherPasses: cache))
             .Fit(objective, data.Train, data.Validation, seed: 5);
         losses = result.History.Select(r => r.TrainLoss).ToArray();
         usedCache = probe.Cached;
