@@ -14,6 +14,17 @@ namespace Distill.Distillation;
 /// statistics and dropout never change while the student trains. Teacher and student may read different inputs (a teacher
 /// with privileged features). Losses that own parameters (a FitNet regressor, CRD embeddings) are TorchSharp modules; their
 /// parameters are part of <see cref="TrainableParameters"/>.
+/// <para>
+/// Because the teacher is frozen and in eval mode, its pass on a row depends on that row alone. <see cref="CacheTeacher"/>
+/// therefore computes it once on the whole training set (<see cref="TeacherPassCache"/>) when every term declares what it
+/// reads (<see cref="ITeacherPassReader"/>), and <see cref="Step"/> then reads it by the batch's row indices, with the same
+/// values (bit for bit on the CPU, where the tests check it). A term that declares nothing keeps the teacher live: OFD and AB
+/// read pre-activations, which are never cached. Attention transfer stores its maps (a summary, <see cref="TeacherSummary"/>),
+/// one float per position of the student's (pooled) feature. Memory per 10,000 rows is 10,000 × 4 bytes × (the logits per row, if a term reads them, plus the width of
+/// every stored feature). For the notebooks' breast-cancer teacher [30, 256, 1024, 256] with one logit: KD alone 0.04 MB,
+/// KD + FitNet on the last block 10.28 MB (1 + 256 floats a row; its 341 training rows take 350,548 bytes), KD + SP on the
+/// two deepest blocks 51.24 MB (1 + 1,024 + 256).
+/// </para>
 /// </remarks>
 public sealed class Distiller
 {
@@ -25,6 +36,7 @@ public sealed class Distiller
     private readonly nn.Module<Tensor, Tensor> _teacher;
     private readonly IFeatureModel _teacherFeatures;
     private readonly Func<Tensor, Tensor, Tensor> _taskLoss;
+    private TeacherPassCache? _cache;
 
     private Distiller(nn.Module<Tensor, Tensor> student, IFeatureModel studentFeatures, nn.Module<Tensor, Tensor> teacher,
         IFeatureModel teacherFeatures, Func<Tensor, Tensor, Tensor> taskLoss, IReadOnlyList<DistillationTerm> terms)
@@ -65,23 +77,72 @@ public sealed class Distiller
     public IReadOnlyList<DistillationTerm> Terms { get; }
 
     /// <summary>
-    /// Runs the frozen teacher (eval mode, no gradient) and the student once each, and returns the total loss and every term.
+    /// Computes the frozen teacher's pass on the training rows once, so that <see cref="Step"/> reads it by row index instead
+    /// of running the teacher; null, and the teacher stays live, when a term does not declare what it reads.
+    /// </summary>
+    /// <remarks>While the returned handle is held, every <see cref="Step"/> given indices must be on rows of this training
+    /// set (a trainer's mini-batches; never validation or test rows). Disposing it releases the cache.</remarks>
+    /// <param name="studentInputs">The training rows as the student reads them, <c>[N, ...]</c>; one row is run (eval mode,
+    /// no gradient) for the shapes of the student's features when a term reads a summary pooled to them (attention transfer).</param>
+    /// <param name="teacherInputs">The training rows as the teacher reads them, <c>[N, ...]</c>.</param>
+    /// <param name="indices">Each row's index as <see cref="Step"/> will receive it, int64 <c>[N]</c>: the numbers 0..N-1 in
+    /// any order (<see cref="Data.Tabular.TabularSplit.Indices"/>).</param>
+    /// <param name="batchSize">The training batch size: the teacher runs on that many rows at a time, so that the cache holds
+    /// what a live pass on a training batch gives (<see cref="TeacherPassCache.Build"/>).</param>
+    /// <exception cref="ArgumentException">The indices are not 0..N-1, each once.</exception>
+    public IDisposable? CacheTeacher(Tensor studentInputs, Tensor teacherInputs, Tensor indices, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(studentInputs);
+        ArgumentNullException.ThrowIfNull(teacherInputs);
+        ArgumentNullException.ThrowIfNull(indices);
+        var parts = DeclaredParts();
+        if (parts is null) return null;
+        if (_cache is not null)
+            throw new InvalidOperationException("The teacher's pass is already cached; dispose the handle CacheTeacher returned before caching again.");
+        long rows = teacherInputs.shape[0];
+        if (indices.dim() != 1 || indices.shape[0] != rows)
+            throw new ArgumentException($"Indices must be [N] = [{rows}], one per training row, got [{string.Join(", ", indices.shape)}].", nameof(indices));
+        Tensor byIndex; // [N, ...]: row r is the training row whose index is r, so that a batch's indices read its own rows
+        using (NewDisposeScope())
+        {
+            var order = indices.argsort();
+            if (!indices.index_select(0, order).equal(arange(rows, indices.dtype, indices.device)).all().item<bool>())
+                throw new ArgumentException(
+                    $"The training rows' indices are not 0..{rows - 1}, each once, so the teacher-pass cache cannot be read by them: " +
+                    "number the rows 0..N-1 (as TeacherStudentData does) or set TrainingOptions.CacheTeacherPasses to false.", nameof(indices));
+            byIndex = teacherInputs.index_select(0, order.to(teacherInputs.device)).MoveToOuterDisposeScope();
+        }
+        _teacher.eval();
+        var shapes = parts.Summaries.Count > 0 ? StudentShapes(studentInputs.narrow(0, 0, 1)) : null;
+        using (byIndex) _cache = TeacherPassCache.Build(_teacherFeatures, byIndex, parts, shapes, batchSize);
+        return new CacheHandle(this, _cache);
+    }
+
+    /// <summary>
+    /// Runs the frozen teacher (eval mode, no gradient), or reads its pass from <see cref="CacheTeacher"/>'s cache by
+    /// <paramref name="indices"/>, and the student once, and returns the total loss and every term.
     /// </summary>
     /// <param name="studentInput">The batch as the student sees it, <c>[B, ...]</c>.</param>
     /// <param name="teacherInput">The same examples as the teacher sees them (may carry privileged features), <c>[B, ...]</c>.</param>
     /// <param name="targets">The ground truth of the batch, <c>[B, ...]</c>, for the task loss and losses that need labels.</param>
-    /// <param name="indices">Dataset row indices <c>[B]</c>, for losses with a memory bank (CRD); otherwise null.</param>
+    /// <param name="indices">Dataset row indices <c>[B]</c>, for losses with a memory bank (CRD) and for reading the
+    /// teacher's cached pass; otherwise null (the teacher then runs live).</param>
     public DistillationStep Step(Tensor studentInput, Tensor teacherInput, Tensor targets, Tensor? indices = null)
     {
         CheckBatch(studentInput, teacherInput, targets, indices);
         using var scope = NewDisposeScope();
 
-        _teacher.eval();
-        FeatureOutput teacher;
-        using (no_grad())
-            teacher = _teacherFeatures.ForwardFeatures(teacherInput);
-        var student = _studentFeatures.ForwardFeatures(studentInput);
-        var context = new DistillationContext(student, teacher, targets, indices);
+        DistillationContext context;
+        if (_cache is not null && indices is not null) context = _cache.Context(_studentFeatures.ForwardFeatures(studentInput), targets, indices);
+        else
+        {
+            _teacher.eval();
+            FeatureOutput teacher;
+            using (no_grad())
+                teacher = _teacherFeatures.ForwardFeatures(teacherInput);
+            context = new DistillationContext(_studentFeatures.ForwardFeatures(studentInput), teacher, targets, indices);
+        }
+        var student = context.Student;
 
         var task = CheckScalar(_taskLoss(student.Output, targets), TaskTermName);
         var terms = new Dictionary<string, Tensor> { [TaskTermName] = task };
@@ -117,6 +178,42 @@ public sealed class Distiller
         _student.train(training);
         foreach (var module in Terms.Select(term => term.Loss).OfType<nn.Module>()) module.train(training);
         _teacher.eval();
+    }
+
+    // What the terms read of the teacher together, or null when one does not say. BinaryAsTwoClassLoss rewrites only the
+    // outputs it is given, so it reads what its inner loss reads.
+    private TeacherPassParts? DeclaredParts()
+    {
+        var parts = TeacherPassParts.None;
+        foreach (var term in Terms)
+        {
+            var loss = term.Loss;
+            while (loss is BinaryAsTwoClassLoss wrapper) loss = wrapper.Inner;
+            if (loss is not ITeacherPassReader reader) return null;
+            parts = parts.Union(reader.TeacherParts);
+        }
+        return parts;
+    }
+
+    // Detaches and releases its cache, so that later steps run the teacher live.
+    private sealed class CacheHandle(Distiller distiller, TeacherPassCache cache) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (ReferenceEquals(distiller._cache, cache)) distiller._cache = null;
+            cache.Dispose();
+        }
+    }
+
+    // The student's feature shapes from one row, in eval mode without gradient (BatchNorm statistics untouched); its mode is restored.
+    private FeatureShapes StudentShapes(Tensor row)
+    {
+        bool training = _student.training;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        _student.eval();
+        try { return FeatureShapes.Of(_studentFeatures.ForwardFeatures(row)); }
+        finally { _student.train(training); }
     }
 
     private static List<DistillationTerm> CheckTerms(IEnumerable<DistillationTerm> terms)

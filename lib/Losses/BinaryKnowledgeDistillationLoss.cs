@@ -12,7 +12,7 @@ namespace Distill.Losses;
 /// Computed with log-sigmoid, so confident logits never give <c>log 0</c>. This replaces the seeds' KL computed with a softmax
 /// over the single probability, which is identically 0 (see <see cref="SeedPitfalls"/>).
 /// </remarks>
-public sealed class BinaryKnowledgeDistillationLoss : IDistillationLoss
+public sealed class BinaryKnowledgeDistillationLoss : IDistillationLoss, ITeacherPassReader
 {
     /// <summary>Creates the loss with temperature <paramref name="temperature"/> (default 4, as for <see cref="KnowledgeDistillationLoss"/>).</summary>
     public BinaryKnowledgeDistillationLoss(double temperature = 4.0)
@@ -23,6 +23,9 @@ public sealed class BinaryKnowledgeDistillationLoss : IDistillationLoss
 
     /// <inheritdoc />
     public string Name => "bkd";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
     /// <summary>Computes the Bernoulli KL from logits shaped <c>[B]</c> or <c>[B, 1]</c>.</summary>
     public Tensor Compute(DistillationContext context)

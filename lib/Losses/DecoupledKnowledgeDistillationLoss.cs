@@ -19,7 +19,7 @@ namespace Distill.Losses;
 /// training schedule on the term's weight and is not part of this loss.
 /// </para>
 /// </remarks>
-public sealed class DecoupledKnowledgeDistillationLoss : IDistillationLoss
+public sealed class DecoupledKnowledgeDistillationLoss : IDistillationLoss, ITeacherPassReader
 {
     // mdistiller's constant: large enough that exp(-1000) underflows in float32 and float64, finite so that 0 · log q stays 0.
     private const double TargetMask = 1000.0;
@@ -39,6 +39,9 @@ public sealed class DecoupledKnowledgeDistillationLoss : IDistillationLoss
 
     /// <inheritdoc />
     public string Name => "dkd";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
     /// <summary>Computes <c>α · TCKD + β · NCKD</c> (Eq. 7); needs the ground-truth classes in <see cref="DistillationContext.Targets"/>.</summary>
     public Tensor Compute(DistillationContext context)

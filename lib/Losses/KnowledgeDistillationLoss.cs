@@ -13,7 +13,7 @@ namespace Distill.Losses;
 /// The teacher's logits are detached, so no gradient ever reaches the teacher. For single-logit binary classifiers use
 /// <see cref="BinaryKnowledgeDistillationLoss"/>: a softmax over one logit is always 1.
 /// </remarks>
-public sealed class KnowledgeDistillationLoss : IDistillationLoss
+public sealed class KnowledgeDistillationLoss : IDistillationLoss, ITeacherPassReader
 {
     /// <summary>Creates the loss with temperature <paramref name="temperature"/> (Hinton et al. and RepDistiller: 4).</summary>
     public KnowledgeDistillationLoss(double temperature = 4.0)
@@ -24,6 +24,9 @@ public sealed class KnowledgeDistillationLoss : IDistillationLoss
 
     /// <inheritdoc />
     public string Name => "kd";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
     /// <summary>Computes <c>T² · mean_b KL(p_t^T ‖ p_s^T)</c> from the student's and teacher's logits <c>[B, C]</c>.</summary>
     public Tensor Compute(DistillationContext context)

@@ -15,7 +15,7 @@ namespace Distill.Losses;
 /// so their gradients with respect to the student are identical; only the loss curves are shifted.
 /// <see cref="LogitKind.BinarySingleLogit"/> applies it to single-logit binary classifiers through the two-class softmax of <c>[z / T, 0]</c>.
 /// </remarks>
-public sealed class NegativeSoftTargetCrossEntropyLoss : IDistillationLoss
+public sealed class NegativeSoftTargetCrossEntropyLoss : IDistillationLoss, ITeacherPassReader
 {
     /// <summary>Creates the loss (Li and Hoiem: <c>T = 2</c>) for multi-class or single-logit outputs.</summary>
     public NegativeSoftTargetCrossEntropyLoss(double temperature = 2.0, LogitKind kind = LogitKind.Multiclass)
@@ -32,6 +32,9 @@ public sealed class NegativeSoftTargetCrossEntropyLoss : IDistillationLoss
 
     /// <inheritdoc />
     public string Name => "soft-ce";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
     /// <summary>Computes <c>T² · mean_b (−Σ_c p_t^T log p_s^T)</c>.</summary>
     public Tensor Compute(DistillationContext context)

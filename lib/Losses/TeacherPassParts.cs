@@ -20,6 +20,13 @@ public sealed record TeacherPassParts(bool Output, IReadOnlyList<int> Features)
     /// <summary>Only the teacher's output.</summary>
     public static TeacherPassParts OutputOnly { get; } = new(true, []);
 
+    /// <summary>The teacher features of <paramref name="pairs"/> (a feature loss's <see cref="LayerPair.Teacher"/> indices), not the output.</summary>
+    public static TeacherPassParts FeaturesOf(IEnumerable<LayerPair> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        return new TeacherPassParts(false, pairs.Select(pair => pair.Teacher).Distinct().Order().ToArray());
+    }
+
     /// <summary>Only the given summaries of the teacher's pass.</summary>
     public static TeacherPassParts SummariesOnly(params TeacherSummary[] summaries) => new(false, []) { Summaries = summaries };
 

@@ -27,6 +27,10 @@ public sealed class ClassifierObjective(nn.Module<Tensor, Tensor> model, Classif
     public IReadOnlyDictionary<string, torch.Generator> Generators { get; } = new Dictionary<string, torch.Generator>();
 
     /// <inheritdoc />
+    /// <remarks>Null: a classifier trained on its labels reads no frozen network.</remarks>
+    public IDisposable? CacheTeacherPasses(TabularSplit train, int batchSize) => null;
+
+    /// <inheritdoc />
     public StepLoss Loss(TabularSplit batch)
     {
         var loss = task.Loss(model.call(view.Of(batch)), batch.Targets);

@@ -47,6 +47,15 @@ public sealed class DistillationObjective(nn.Module<Tensor, Tensor> student, Dis
     }
 
     /// <inheritdoc />
+    /// <remarks>The teacher's pass on the teacher view of <paramref name="train"/>, read by <see cref="TabularSplit.Indices"/>
+    /// (<see cref="Distiller.CacheTeacher"/>); null when a term does not declare what it reads.</remarks>
+    public IDisposable? CacheTeacherPasses(TabularSplit train, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        return distiller.CacheTeacher(train.StudentInput, train.TeacherInput, train.Indices, batchSize);
+    }
+
+    /// <inheritdoc />
     public StepLoss Loss(TabularSplit batch)
     {
         var step = distiller.Step(batch.StudentInput, batch.TeacherInput, batch.Targets, batch.Indices);

@@ -35,6 +35,14 @@ public interface ITrainingObjective
     /// generator), by a stable name; a checkpoint holds their states.</summary>
     IReadOnlyDictionary<string, torch.Generator> Generators { get; }
 
+    /// <summary>Computes once what the mini-batches of <paramref name="train"/> will read of frozen networks (a distillation
+    /// teacher's pass), so that <see cref="Loss"/> reads it by row instead of recomputing it; null when there is nothing to cache.</summary>
+    /// <remarks>The trainer calls it before the first epoch and disposes the result when training ends; every batch given to
+    /// <see cref="Loss"/> meanwhile is rows of <paramref name="train"/>. <see cref="Evaluate"/> never reads it.</remarks>
+    /// <param name="train">The training rows.</param>
+    /// <param name="batchSize">The trainer's batch size (frozen networks run on batches of that size, as in training).</param>
+    IDisposable? CacheTeacherPasses(TabularSplit train, int batchSize);
+
     /// <summary>The loss of one mini-batch (modules are in training mode).</summary>
     StepLoss Loss(TabularSplit batch);
 

@@ -50,6 +50,8 @@ public sealed class SupervisedTrainer(TrainingOptions options, CheckpointOptions
             SetLearningRate(optimizer, state.LearningRate);
             earlier = history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero;
         }
+        // Recomputed identically on resume: the teacher is frozen and in eval mode.
+        using var cache = options.CacheTeacherPasses ? objective.CacheTeacherPasses(train, options.BatchSize) : null;
         var clock = Stopwatch.StartNew();
         bool stoppedEarly = savedEpoch > 0 && savedEpoch - bestEpoch >= options.EarlyStoppingPatience;
 

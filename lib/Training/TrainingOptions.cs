@@ -14,8 +14,11 @@ public sealed record PlateauSchedule(double Factor = 0.5, int Patience = 1, doub
 /// <param name="WeightDecay">Adam's L2 penalty (the seed's "reg").</param>
 /// <param name="EarlyStoppingPatience">Stop after this many epochs without a new best validation metric.</param>
 /// <param name="Schedule">Learning-rate schedule on the validation metric.</param>
+/// <param name="CacheTeacherPasses">For a distillation objective, compute the frozen teacher's pass on the training rows once
+/// and read it by row (<see cref="Distillation.Distiller.CacheTeacher"/>); the results are bit-identical, off only to compare.
+/// A teacher's own training has no teacher to cache.</param>
 public sealed record TrainingOptions(int Epochs = 100, int BatchSize = 64, double LearningRate = 1e-3, double WeightDecay = 0,
-                                     int EarlyStoppingPatience = 20, PlateauSchedule? Schedule = null)
+                                     int EarlyStoppingPatience = 20, PlateauSchedule? Schedule = null, bool CacheTeacherPasses = true)
 {
     /// <summary>The schedule in force (the seed's when none was given).</summary>
     public PlateauSchedule Plateau => Schedule ?? new PlateauSchedule();

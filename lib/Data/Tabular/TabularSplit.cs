@@ -6,7 +6,8 @@ namespace Distill.Data.Tabular;
 /// <param name="TeacherInput">[N, teacher columns], standardised.</param>
 /// <param name="StudentInput">[N, student columns], standardised.</param>
 /// <param name="Targets">[N] int64 class labels.</param>
-/// <param name="Indices">[N] int64 row indices within this split (0..N-1): what CRD's memory bank is indexed by.</param>
+/// <param name="Indices">[N] int64 row indices within this split (0..N-1): what CRD's memory bank and the teacher-pass cache
+/// (<c>Distiller.CacheTeacher</c>) are indexed by.</param>
 public sealed record TabularSplit(Tensor TeacherInput, Tensor StudentInput, Tensor Targets, Tensor Indices)
 {
     /// <summary>Number of rows.</summary>

@@ -18,7 +18,7 @@ public sealed record ZRecord(int Step, double Student, double Teacher);
 /// computes the wrapped CRD term and reads <see cref="ContrastMemory.Z"/> afterwards (one small device-to-host copy per step).
 /// The CRD loss is a registered submodule, so its embeddings stay trainable through the <c>Distiller</c>.
 /// </remarks>
-public sealed class CrdZTrace : nn.Module, IDistillationLoss
+public sealed class CrdZTrace : nn.Module, IDistillationLoss, ITeacherPassReader
 {
     private readonly CrdLoss crd;
     private readonly List<ZRecord> history = [];
@@ -32,6 +32,9 @@ public sealed class CrdZTrace : nn.Module, IDistillationLoss
 
     /// <summary>The wrapped loss's name (<c>"crd"</c>), so histories read as without the wrapper.</summary>
     public string Name => crd.Name;
+
+    /// <summary>What the wrapped CRD loss reads of the teacher's pass.</summary>
+    public TeacherPassParts TeacherParts => crd.TeacherParts;
 
     /// <summary>The wrapped CRD loss (embeddings, memory, sampler).</summary>
     public CrdLoss Crd => crd;

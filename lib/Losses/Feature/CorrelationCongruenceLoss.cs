@@ -24,7 +24,7 @@ public sealed record CorrelationCongruenceOptions(int EmbeddingDim = 128, double
 /// consecutive samples i of Σ_d |s_i − t_i|_d · |s_{i+1} − t_{i+1}|_d on the embeddings, with no kernel. This class follows the paper.
 /// The teacher feature is detached; both embeddings are trained with the student, as in RepDistiller.
 /// </remarks>
-public sealed class CorrelationCongruenceLoss : Module<Tensor, Tensor, Tensor>, IDistillationLoss
+public sealed class CorrelationCongruenceLoss : Module<Tensor, Tensor, Tensor>, IDistillationLoss, ITeacherPassReader
 {
     private readonly Linear embedStudent;
     private readonly Linear embedTeacher;
@@ -55,6 +55,9 @@ public sealed class CorrelationCongruenceLoss : Module<Tensor, Tensor, Tensor>, 
 
     /// <inheritdoc />
     public string Name => "cc";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf([Pair]);
 
     /// <summary>The distilled layer pair.</summary>
     public LayerPair Pair { get; }

@@ -25,7 +25,7 @@ public enum FactorTransferLayout
 /// map (channel mean of the squared factor) before normalising. When the student's and teacher's lengths differ the
 /// longer factor is average-pooled to the shorter, as RepDistiller does.
 /// </remarks>
-public sealed class FactorTransferLoss : nn.Module<Tensor, Tensor, Tensor>, IDistillationLoss
+public sealed class FactorTransferLoss : nn.Module<Tensor, Tensor, Tensor>, IDistillationLoss, ITeacherPassReader
 {
     private readonly Translator translator;
     private readonly Paraphraser paraphraser;
@@ -52,6 +52,9 @@ public sealed class FactorTransferLoss : nn.Module<Tensor, Tensor, Tensor>, IDis
 
     /// <inheritdoc />
     public string Name => "ft";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf([Pair]);
 
     /// <summary>The distilled layer pair.</summary>
     public LayerPair Pair { get; }

@@ -14,7 +14,7 @@ namespace Distill.Losses.Feature;
 /// and unequal lengths within a network are an error, since the paper pairs layers of equal resolution.
 /// Each student matrix must have the teacher's shape (C1 × C2), as in both the paper and the reference.
 /// </remarks>
-public sealed class FlowOfSolutionProcedureLoss : IDistillationLoss
+public sealed class FlowOfSolutionProcedureLoss : IDistillationLoss, ITeacherPassReader
 {
     /// <summary>Creates the loss over consecutive layer pairs: matrix i is G(layers[i], layers[i + 1]) in each network.</summary>
     /// <param name="layers">At least two pairs; student matrices use the <c>Student</c> indices, teacher matrices the <c>Teacher</c> ones.</param>
@@ -29,6 +29,9 @@ public sealed class FlowOfSolutionProcedureLoss : IDistillationLoss
 
     /// <inheritdoc />
     public string Name => "fsp";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf(Layers);
 
     /// <summary>The layer pairs; consecutive entries form one FSP matrix per network.</summary>
     public IReadOnlyList<LayerPair> Layers { get; }

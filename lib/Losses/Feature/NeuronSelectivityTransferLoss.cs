@@ -16,7 +16,7 @@ namespace Distill.Losses.Feature;
 /// Channel counts may differ. NST needs a spatial axis: for a [B, C] feature (L = 1) each normalised response is ±1, every
 /// kernel value is 1 and the MMD is identically zero, so such features (and [B, C, 1]) are rejected rather than silently giving 0.
 /// </remarks>
-public sealed class NeuronSelectivityTransferLoss : IDistillationLoss
+public sealed class NeuronSelectivityTransferLoss : IDistillationLoss, ITeacherPassReader
 {
     private const string Display = "nst";
 
@@ -29,6 +29,9 @@ public sealed class NeuronSelectivityTransferLoss : IDistillationLoss
 
     /// <inheritdoc />
     public string Name => Display;
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf(Pairs);
 
     /// <summary>The distilled layer pairs.</summary>
     public IReadOnlyList<LayerPair> Pairs { get; }

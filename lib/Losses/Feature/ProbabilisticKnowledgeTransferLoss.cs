@@ -13,7 +13,7 @@ namespace Distill.Losses.Feature;
 /// over the B^2 entries as in the authors' code and RepDistiller (the paper sums), with eps = 1e-7, which also guards
 /// the norm of an all-zero feature. RepDistiller weights the loss by 30000. Widths of student and teacher may differ.
 /// </remarks>
-public sealed class ProbabilisticKnowledgeTransferLoss : IDistillationLoss
+public sealed class ProbabilisticKnowledgeTransferLoss : IDistillationLoss, ITeacherPassReader
 {
     /// <summary>The small constant of the authors' code, added to norms and probabilities.</summary>
     public const double Epsilon = 1e-7;
@@ -27,6 +27,9 @@ public sealed class ProbabilisticKnowledgeTransferLoss : IDistillationLoss
 
     /// <inheritdoc />
     public string Name => "pkt";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf([_pair]);
 
     /// <summary>The mean over the B^2 entries of <c>p_t log((p_t + eps) / (p_s + eps))</c>.</summary>
     public Tensor Compute(DistillationContext context)

@@ -21,7 +21,7 @@ public sealed record RelationalKnowledgeDistillationOptions(double DistanceWeigh
 /// distance term, and the angles by construction, invariant to scaling a feature by a positive constant; widths of
 /// student and teacher may differ.
 /// </remarks>
-public sealed class RelationalKnowledgeDistillationLoss : IDistillationLoss
+public sealed class RelationalKnowledgeDistillationLoss : IDistillationLoss, ITeacherPassReader
 {
     private const string Display = "RelationalKnowledgeDistillationLoss (rkd)";
     private const double DistanceFloor = 1e-12;
@@ -41,6 +41,9 @@ public sealed class RelationalKnowledgeDistillationLoss : IDistillationLoss
 
     /// <inheritdoc />
     public string Name => "rkd";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf([_pair]);
 
     /// <summary><c>lambda_D L_D + lambda_A L_A</c> on the flattened student and teacher features.</summary>
     public Tensor Compute(DistillationContext context)

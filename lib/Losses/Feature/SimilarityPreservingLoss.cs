@@ -11,7 +11,7 @@ namespace Distill.Losses.Feature;
 /// are compared, so widths and lengths of student and teacher may differ, and the loss is unchanged when either
 /// feature is scaled by a positive constant. The paper and RepDistiller weight it by gamma = 3000.
 /// </remarks>
-public sealed class SimilarityPreservingLoss : IDistillationLoss
+public sealed class SimilarityPreservingLoss : IDistillationLoss, ITeacherPassReader
 {
     private const string Display = "SimilarityPreservingLoss (sp)";
     private readonly IReadOnlyList<LayerPair> _pairs;
@@ -28,6 +28,9 @@ public sealed class SimilarityPreservingLoss : IDistillationLoss
 
     /// <inheritdoc />
     public string Name => "sp";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf(_pairs);
 
     /// <summary>Sum over the layer pairs of the squared Frobenius distance between normalised similarity matrices, over B^2.</summary>
     public Tensor Compute(DistillationContext context)

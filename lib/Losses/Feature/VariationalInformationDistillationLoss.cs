@@ -23,7 +23,7 @@ public sealed record VariationalInformationDistillationOptions(double InitialVar
 /// When lengths differ the longer feature is average-pooled to the shorter, as the reference does.
 /// The teacher feature is detached; the regressor and α are trained with the student.
 /// </remarks>
-public sealed class VariationalInformationDistillationLoss : Module<Tensor, Tensor, Tensor>, IDistillationLoss
+public sealed class VariationalInformationDistillationLoss : Module<Tensor, Tensor, Tensor>, IDistillationLoss, ITeacherPassReader
 {
     private readonly Sequential regressor;
     private readonly Parameter alpha;
@@ -66,6 +66,9 @@ public sealed class VariationalInformationDistillationLoss : Module<Tensor, Tens
 
     /// <inheritdoc />
     public string Name => "vid";
+
+    /// <inheritdoc />
+    public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf([Pair]);
 
     /// <summary>The distilled layer pair.</summary>
     public LayerPair Pair { get; }

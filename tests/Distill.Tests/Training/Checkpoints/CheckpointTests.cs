@@ -130,6 +130,8 @@ public sealed class CheckpointTests : IDisposable
 
         public IReadOnlyDictionary<string, Generator> Generators => inner.Generators;
 
+        public IDisposable? CacheTeacherPasses(TabularSplit train, int batchSize) => inner.CacheTeacherPasses(train, batchSize);
+
         public StepLoss Loss(TabularSplit batch)
         {
             var step = inner.Loss(batch);
