@@ -7,6 +7,7 @@
 #   ./run-notebooks.sh 01-teacher      only notebooks whose name starts with the given prefix(es)
 #   DISTILL_NOTEBOOK_JOBS=1 ./run-notebooks.sh   one notebook at a time (default: one per core, each on one torch thread,
 #                                      since two notebooks of 2 threads each on 2 cores spin-wait; results do not depend on it)
+#   Notebooks start longest first (each one's last time in this profile, out/notebooks/NAME.PROFILE.seconds).
 set -euo pipefail
 cd "$(dirname "$0")"
 profile=full
@@ -33,6 +34,7 @@ run_one() {
   (cd notebooks && DISTILL_PROFILE=$profile dotnet repl --run "$name.dib" --exit-after-run \
         --output-format ipynb --output-path "../out/notebooks/$name.ipynb") > "out/notebooks/$name.log" 2>&1 || rc=$?
   if [ $rc -eq 0 ] && dotnet "$export_page" "out/notebooks/$name.ipynb" >> "out/notebooks/$name.log" 2>&1; then
+    echo $(( $(date +%s) - start )) > "out/notebooks/$name.$profile.seconds"
     echo "== $name ($profile): ok in $(( $(date +%s) - start )) s -> out/notebooks/$name.ipynb and .html"
   else
     echo "== $name ($profile): FAILED after $(( $(date +%s) - start )) s (a cell raised an error; see out/notebooks/$name.log" \
@@ -50,6 +52,14 @@ for notebook in notebooks/*.dib; do
   fi
   names+=("$name")
 done
+# Longest first, by the last successful run's time in this profile (out/notebooks/NAME.PROFILE.seconds; a notebook never
+# timed counts as longest), so that a long notebook does not start last while the other jobs sit idle.
+if [ ${#names[@]} -gt 1 ]; then
+  mapfile -t names < <(for name in "${names[@]}"; do
+    seconds_file="out/notebooks/$name.$profile.seconds"
+    echo "$([ -f "$seconds_file" ] && cat "$seconds_file" || echo 999999) $name"
+  done | sort -k1,1nr -k2,2 | cut -d' ' -f2)
+fi
 echo "running ${#names[@]} notebook(s), $jobs at a time, profile $profile"
 failed=0 running=0 begun=$(date +%s)
 for name in "${names[@]}"; do

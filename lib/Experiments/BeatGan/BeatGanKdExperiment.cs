@@ -103,14 +103,20 @@ public static class BeatGanKdExperiment
     /// <param name="teacherFolder">When set, every teacher trained here is saved there as PyTorch state_dicts with the authors'
     /// names (<see cref="TeacherFiles"/>), loadable by the authors' code and by <see cref="Interop.BeatGanPyTorch"/>, so
     /// later students can be distilled from it whatever becomes of checkpoint formats.</param>
+    /// <param name="trainedTeachers">Teachers the caller has already trained for some seeds, as
+    /// <see cref="TrainTeacher(BeatGanKdConfig, BeatGanKdData, int, CheckpointOptions?, CancellationToken)"/> would (notebook 05
+    /// trains seed 0's in front of the reader first): used for those seeds instead of training them again (or calling
+    /// <paramref name="teacher"/>), neither saved nor disposed here, and their rows have no history and take no time.</param>
     public static IReadOnlyList<BeatGanKdRun> Run(BeatGanKdConfig config, BeatGanKdData data, Action<string>? log = null, int fold = 0,
         Func<int, (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator)>? teacher = null, string? checkpointFolder = null,
-        string settings = "", CancellationToken cancellation = default, string? teacherFolder = null)
+        string settings = "", CancellationToken cancellation = default, string? teacherFolder = null,
+        IReadOnlyDictionary<int, (BeatGanGenerator Generator, BeatGanDiscriminator Discriminator)>? trainedTeachers = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
         var runs = new List<BeatGanKdRun>();
-        int teachers = teacher is not null ? 0 : config.TeacherSeed is null ? config.Seeds : 1;
+        IEnumerable<int> teacherSeeds = config.TeacherSeed is { } only ? [only] : Enumerable.Range(0, config.Seeds);
+        int teachers = teacher is not null ? 0 : teacherSeeds.Count(s => trainedTeachers?.ContainsKey(s) != true);
         int students = config.TeacherOnly ? 0 : config.Seeds * (config.Students.Count + 1);
         var overall = new ProgressClock();
         overall.Update(0, Batches(config, data) * ((long)teachers * config.TeacherEpochs + (long)students * config.StudentEpochs));
@@ -122,6 +128,13 @@ public static class BeatGanKdExperiment
             int teacherSeed = config.TeacherSeed ?? seed;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var teacherPair = shared;
+            bool given = false;
+            if (teacherPair is null && trainedTeachers is not null && trainedTeachers.TryGetValue(teacherSeed, out var known))
+            {
+                (teacherPair, given) = (known, true);
+                Add(new BeatGanKdRun("teacher", teacherSeed, fold, BeatGanKdEvaluation.Measure(known.Generator, data), 0, 0, teacherSeed, []));
+                if (config.TeacherSeed is not null) shared = known;
+            }
             if (teacherPair is null)
             {
                 IReadOnlyList<BeatGanEpochSummary> history = [];
@@ -146,14 +159,17 @@ public static class BeatGanKdExperiment
                     Add(new BeatGanKdRun(recipe?.Name ?? "student", seed, fold, BeatGanKdEvaluation.Measure(student, data),
                         clock.Elapsed.TotalSeconds, (long)config.StudentEpochs * Batches(config, data), teacherSeed, []));
                 }
-            if (shared is null)
+            if (shared is null && !given)
             {
                 teacherPair.Value.Generator.Dispose();
                 teacherPair.Value.Discriminator.Dispose();
             }
         }
-        shared?.Generator.Dispose();
-        shared?.Discriminator.Dispose();
+        if (shared is { } last && !(trainedTeachers?.Values.Contains(last) ?? false))
+        {
+            last.Generator.Dispose();
+            last.Discriminator.Dispose();
+        }
         return runs;
     }
 

@@ -44,18 +44,20 @@ public sealed class FlowOfSolutionProcedureLoss : IDistillationLoss, ITeacherPas
         for (int i = 0; i + 1 < Layers.Count; i++)
         {
             var (first, second) = (Layers[i], Layers[i + 1]);
-            var student = FspMatrix(first.SelectStudent(context.Student.Features), second.SelectStudent(context.Student.Features),
+            var student = Sequences(first.SelectStudent(context.Student.Features), second.SelectStudent(context.Student.Features),
                 $"student layers {first.Student} and {second.Student}");
-            var teacher = FspMatrix(first.SelectTeacher(context.Teacher.Features).detach(), second.SelectTeacher(context.Teacher.Features).detach(),
+            var teacher = Sequences(first.SelectTeacher(context.Teacher.Features).detach(), second.SelectTeacher(context.Teacher.Features).detach(),
                 $"teacher layers {first.Teacher} and {second.Teacher}");
             FeatureLossGuard.CheckBatch(Name, $"student layers {first.Student} and {second.Student}, teacher layers {first.Teacher} and {second.Teacher}",
                 first.SelectStudent(context.Student.Features), first.SelectTeacher(context.Teacher.Features));
-            if (!student.shape.SequenceEqual(teacher.shape))
+            long[] studentShape = [student.First.shape[0], student.First.shape[1], student.Second.shape[1]];
+            long[] teacherShape = [teacher.First.shape[0], teacher.First.shape[1], teacher.Second.shape[1]];
+            if (!studentShape.SequenceEqual(teacherShape))
                 throw new ArgumentException(
-                    $"fsp: the student's FSP matrix between layers {first.Student} and {second.Student} is {FeatureLossGuard.Shape(student)} " +
-                    $"but the teacher's between layers {first.Teacher} and {second.Teacher} is {FeatureLossGuard.Shape(teacher)}. " +
+                    $"fsp: the student's FSP matrix between layers {first.Student} and {second.Student} is [{string.Join(", ", studentShape)}] " +
+                    $"but the teacher's between layers {first.Teacher} and {second.Teacher} is [{string.Join(", ", teacherShape)}]. " +
                     "FSP needs equal channel counts in paired layers: pair layers of equal width or use a loss with a regressor (FitNet, VID).");
-            var term = (student - teacher).pow(2).sum([1, 2]).mean();
+            var term = SquaredDistances(student, teacher).mean();
             total = total is null ? term : total + term;
         }
         return total!.MoveToOuterDisposeScope();
@@ -67,6 +69,32 @@ public sealed class FlowOfSolutionProcedureLoss : IDistillationLoss, ITeacherPas
     /// <param name="what">Which layers these are, named in error messages.</param>
     public static Tensor FspMatrix(Tensor first, Tensor second, string what)
     {
+        var (a, b) = Sequences(first, second, what);
+        return Matrix(a, b);
+    }
+
+    private static Tensor Matrix(Tensor a, Tensor b) => matmul(a, b.transpose(1, 2)) / a.shape[2];
+
+    // ‖G_S − G_T‖²_F per example [B] (Eq. 2 before the batch mean), for features [B, C1, L] and [B, C2, L] of each network.
+    // With G = A Bᵀ / L, ‖G_S − G_T‖² = (⟨G_S, G_S⟩ − 2⟨G_S, G_T⟩ + ⟨G_T, G_T⟩) and ⟨A Bᵀ, C Dᵀ⟩_F = Σ_lm (AᵀC)_lm (BᵀD)_lm, which
+    // needs L × L products of positions instead of the C1 × C2 matrices: on dense layers (L = 1) two dot products per example
+    // instead of a [B, 1024, 256] matrix per network and step. The three inner products are summed in float64, since they
+    // nearly cancel once the student follows the teacher; where C1·C2 ≤ L² the matrices themselves are cheaper and compared.
+    private static Tensor SquaredDistances((Tensor First, Tensor Second) student, (Tensor First, Tensor Second) teacher)
+    {
+        var ((a, b), (c, d)) = (student, teacher);
+        long length = a.shape[2];
+        if (a.shape[1] * b.shape[1] <= length * length) return (Matrix(a, b) - Matrix(c, d)).pow(2).sum([1, 2]);
+        static Tensor Inner(Tensor a, Tensor b, Tensor c, Tensor d) =>
+            (matmul(a.transpose(1, 2), c) * matmul(b.transpose(1, 2), d)).sum([1, 2]); // ⟨A Bᵀ, C Dᵀ⟩_F per example
+        var (a64, b64, c64, d64) = (a.to(float64), b.to(float64), c.to(float64), d.to(float64));
+        var squared = Inner(a64, b64, a64, b64) - 2 * Inner(a64, b64, c64, d64) + Inner(c64, d64, c64, d64);
+        return (squared.clamp_min(0) / (length * length)).to(a.dtype);
+    }
+
+    // Both features of one network as sequences [B, C1, L] and [B, C2, L] of one batch and one length.
+    private static (Tensor First, Tensor Second) Sequences(Tensor first, Tensor second, string what)
+    {
         var a = AsSequence(first, what);          // [B, C1, L]
         var b = AsSequence(second, what);         // [B, C2, L]
         if (a.shape[0] != b.shape[0])
@@ -75,7 +103,7 @@ public sealed class FlowOfSolutionProcedureLoss : IDistillationLoss, ITeacherPas
             throw new ArgumentException(
                 $"fsp: {what} have different lengths ({a.shape[2]} vs {b.shape[2]}); an FSP matrix pairs features position by position. " +
                 "Pair layers of equal length (the paper pairs layers within one resolution stage).");
-        return matmul(a, b.transpose(1, 2)) / a.shape[2];
+        return (a, b);
     }
 
     private static Tensor AsSequence(Tensor feature, string what)

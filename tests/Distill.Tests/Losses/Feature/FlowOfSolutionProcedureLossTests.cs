@@ -42,6 +42,32 @@ public class FlowOfSolutionProcedureLossTests
         Assert.True(loss.Compute(Context(features, features.Select(f => f.flip(0)).ToArray())).item<float>() > 1e-3);
     }
 
+    [Theory]
+    [InlineData(16, 8, 1)]   // dense layers: two dot products per example, not the 16 x 8 matrices
+    [InlineData(6, 5, 3)]    // C1·C2 > L²: products of positions
+    [InlineData(2, 3, 4)]    // C1·C2 <= L²: the matrices themselves
+    public void FlowOfSolutionProcedureLossIsTheDistanceOfTheMatricesWhicheverWayItIsSummed(int first, int second, int length)
+    {
+        // The loss and its gradient equal Eq. 2 computed from the FSP matrices themselves, in float64.
+        Tensor Feature(int channels) => length == 1 ? RandomFeature(5, channels) : RandomFeature(5, channels, length);
+        var students = new[] { Feature(first), Feature(second) }.Select(f => f.requires_grad_(true)).ToArray();
+        var teachers = new[] { Feature(first), Feature(second) };
+        var loss = new FlowOfSolutionProcedureLoss([new(0, 0), new(1, 1)]).Compute(Context(students, teachers));
+        loss.backward();
+
+        var exact = students.Select(f => f.detach().to(float64).requires_grad_(true)).ToArray();
+        var matrices = FlowOfSolutionProcedureLoss.FspMatrix(exact[0], exact[1], "student")
+                       - FlowOfSolutionProcedureLoss.FspMatrix(teachers[0].to(float64), teachers[1].to(float64), "teacher");
+        var expected = matrices.pow(2).sum([1, 2]).mean();
+        expected.backward();
+        Tolerance.AssertClose(expected.item<double>(), loss.to(float64).item<double>(), 1e-5, 1e-6, what: "fsp loss");
+        for (int i = 0; i < 2; i++)
+            Tolerance.AssertClose(Values(exact[i].grad!), Values(students[i].grad!), 1e-4, 1e-5, what: $"fsp dL/dstudent[{i}]");
+        var same = new FlowOfSolutionProcedureLoss([new(0, 0), new(1, 1)])
+            .Compute(Context(teachers, teachers.Select(t => t.clone()).ToArray()));
+        Assert.Equal(0f, same.item<float>());
+    }
+
     [Fact]
     public void FlowOfSolutionProcedureMatrixOfVectorsIsTheOuterProduct()
     {
