@@ -113,7 +113,7 @@ public sealed class Distiller
             byIndex = teacherInputs.index_select(0, order.to(teacherInputs.device)).MoveToOuterDisposeScope();
         }
         _teacher.eval();
-        var shapes = parts.Summaries.Count > 0 ? StudentShapes(studentInputs.narrow(0, 0, 1)) : null;
+        var shapes = parts.Summaries.Count > 0 ? FeatureShapes.Of(_student, _studentFeatures, studentInputs.narrow(0, 0, 1)) : null;
         using (byIndex) _cache = TeacherPassCache.Build(_teacherFeatures, byIndex, parts, shapes, batchSize);
         return new CacheHandle(this, _cache);
     }
@@ -203,17 +203,6 @@ public sealed class Distiller
             if (ReferenceEquals(distiller._cache, cache)) distiller._cache = null;
             cache.Dispose();
         }
-    }
-
-    // The student's feature shapes from one row, in eval mode without gradient (BatchNorm statistics untouched); its mode is restored.
-    private FeatureShapes StudentShapes(Tensor row)
-    {
-        bool training = _student.training;
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        _student.eval();
-        try { return FeatureShapes.Of(_studentFeatures.ForwardFeatures(row)); }
-        finally { _student.train(training); }
     }
 
     private static List<DistillationTerm> CheckTerms(IEnumerable<DistillationTerm> terms)

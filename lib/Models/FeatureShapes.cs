@@ -15,22 +15,26 @@ public sealed record FeatureShapes(long[] Output, IReadOnlyList<long[]> Features
     /// <param name="model">A library model or a <see cref="HookedFeatureModel"/>.</param>
     /// <param name="sample">A batch as the model reads it, <c>[B, ...]</c>; a few rows are enough.</param>
     public static FeatureShapes Of<TModel>(TModel model, Tensor sample) where TModel : nn.Module<Tensor, Tensor>, IFeatureModel
+        => Of(model, model, sample);
+
+    /// <summary>As <see cref="Of{TModel}(TModel, Tensor)"/>, for a model held as its module and its feature view (a
+    /// distiller's student).</summary>
+    public static FeatureShapes Of(nn.Module module, IFeatureModel features, Tensor sample)
     {
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(sample);
-        bool training = model.training;
+        bool training = module.training;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        model.eval();
+        module.eval();
         try
         {
-            var output = model.ForwardFeatures(sample);
-            return new FeatureShapes(output.Output.shape, output.Features.Select(f => f.shape).ToArray(),
-                                     output.PreActivations.Select(f => f.shape).ToArray());
+            return Of(features.ForwardFeatures(sample));
         }
         finally
         {
-            model.train(training);
+            module.train(training);
         }
     }
 
