@@ -158,7 +158,7 @@ public static class DistillCommand
             if (!quiet) console.MarkupLine($"[grey]{Markup.Escape(run)}[/] starts at epoch 1, checkpoint [green]{file}[/]");
             return TimeSpan.Zero;
         }
-        var state = TrainingCheckpoint.ReadState(checkpoint.Path);
+        var state = SupervisedTrainer.ReadCheckpoint(checkpoint.Path);
         if (state.Settings != checkpoint.Settings) return TimeSpan.Zero; // the trainer refuses the file and says why
         console.MarkupLine(state.IsComplete(options)
             ? $"[yellow]{Markup.Escape(run)}[/] is complete in [green]{file}[/] ({state.Epoch} epochs, best epoch {state.BestEpoch}): its kept weights are evaluated without training"

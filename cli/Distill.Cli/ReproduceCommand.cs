@@ -225,7 +225,7 @@ public static class ReproduceCommand
         var newest = new DirectoryInfo(checkpointFolder).EnumerateFiles("*.ckpt").MaxBy(f => f.LastWriteTimeUtc);
         return newest is null
             ? "stopped before the first epoch completed; rerun the same command to start again."
-            : $"stopped after epoch {BeatGanTrainingCheckpoint.ReadEpoch(newest.FullName)} of {Path.GetFileNameWithoutExtension(newest.Name)}; " +
+            : $"stopped after epoch {Checkpoint.ReadEpoch(newest.FullName)} of {Path.GetFileNameWithoutExtension(newest.Name)}; " +
               "rerun the same command to resume.";
     }
 

@@ -293,7 +293,7 @@ public static class BeatGanKdExperiment
         if (File.Exists(path))
         {
             // A file with more epochs than this run is refused by the trainer, which says why: nothing is announced for it.
-            int done = BeatGanTrainingCheckpoint.ReadEpoch(path);
+            int done = Training.Checkpoints.Checkpoint.ReadEpoch(path);
             if (done == epochs) log?.Invoke($"fold {fold} seed {seed} {model}: complete in {path} ({done} of {epochs} epochs), nothing to train");
             else if (done < epochs) log?.Invoke($"fold {fold} seed {seed} {model}: resumes from {path} after epoch {done} of {epochs}");
         }

@@ -26,8 +26,9 @@ public sealed class BeatGanCheckpoint : IDisposable
     /// <summary>Copies the current weights of both networks.</summary>
     public static BeatGanCheckpoint Capture(BeatGanGenerator g, BeatGanDiscriminator d) => new(Copy(g), Copy(d));
 
-    /// <summary>Takes ownership of tensors read from a file checkpoint (see <see cref="BeatGanTrainingCheckpoint"/>).</summary>
-    internal static BeatGanCheckpoint Adopt(Dictionary<string, Tensor> generator, Dictionary<string, Tensor> discriminator) => new(generator, discriminator);
+    /// <summary>Copies saved state_dicts (a trainer's best-epoch snapshots).</summary>
+    internal static BeatGanCheckpoint Copy(IReadOnlyDictionary<string, Tensor> generator, IReadOnlyDictionary<string, Tensor> discriminator)
+        => new(Clone(generator), Clone(discriminator));
 
     /// <summary>Loads the saved weights back into the given networks (which must have the same sizes).</summary>
     public void Restore(BeatGanGenerator g, BeatGanDiscriminator d)
@@ -44,10 +45,12 @@ public sealed class BeatGanCheckpoint : IDisposable
         discriminator.Clear();
     }
 
-    private static Dictionary<string, Tensor> Copy(nn.Module module)
+    private static Dictionary<string, Tensor> Copy(nn.Module module) => Clone(module.state_dict());
+
+    private static Dictionary<string, Tensor> Clone(IEnumerable<KeyValuePair<string, Tensor>> state)
     {
         using var _ = no_grad();
-        return module.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone().DetachFromDisposeScope());
+        return state.ToDictionary(p => p.Key, p => p.Value.detach().clone().DetachFromDisposeScope());
     }
 
     private static void Load(nn.Module module, Dictionary<string, Tensor> saved)

@@ -18,21 +18,31 @@ public sealed record BeatGanStepLosses(
     /// <summary>The discriminator's loss: real plus fake BCE.</summary>
     public double Discriminator => DiscriminatorReal + DiscriminatorFake;
 
-    /// <summary>Throws <see cref="NonFiniteLossException"/> naming the epoch, the batch and every loss when any of them, or of
-    /// the distillation <paramref name="terms"/>, is NaN or infinite: the networks' weights are then already corrupt.</summary>
-    /// <param name="epoch">1-based epoch.</param>
-    /// <param name="batch">1-based batch within the epoch.</param>
-    /// <param name="terms">Distillation terms of a student step (unweighted), if any.</param>
-    /// <param name="kept">What was saved (the last file checkpoint), for the message; null when training writes none.</param>
-    public void ThrowIfNotFinite(int epoch, int batch, IReadOnlyDictionary<string, double>? terms = null, string? kept = null)
+    /// <summary>The name of <see cref="DiscriminatorReal"/> among a step's values.</summary>
+    public const string DiscriminatorRealTerm = "d_real";
+
+    /// <summary>The name of <see cref="DiscriminatorFake"/> among a step's values.</summary>
+    public const string DiscriminatorFakeTerm = "d_fake";
+
+    /// <summary>The name of <see cref="Discriminator"/> among a step's values.</summary>
+    public const string DiscriminatorTerm = "discriminator";
+
+    /// <summary>The name of <see cref="Reconstruction"/> among a step's values.</summary>
+    public const string ReconstructionTerm = "reconstruction";
+
+    /// <summary>The name of <see cref="Adversarial"/> among a step's values.</summary>
+    public const string AdversarialTerm = "adversarial";
+
+    /// <summary>The step's values for <see cref="Trainer"/>: the generator's loss as the total, and every part by name, with
+    /// the distillation <paramref name="terms"/> of a student step.</summary>
+    public StepValues Values(IReadOnlyDictionary<string, double>? terms = null)
     {
         var named = new Dictionary<string, double>(StringComparer.Ordinal)
         {
-            ["d_real"] = DiscriminatorReal, ["d_fake"] = DiscriminatorFake, ["reconstruction"] = Reconstruction, ["adversarial"] = Adversarial,
+            [DiscriminatorRealTerm] = DiscriminatorReal, [DiscriminatorFakeTerm] = DiscriminatorFake, [DiscriminatorTerm] = Discriminator,
+            [ReconstructionTerm] = Reconstruction, [AdversarialTerm] = Adversarial,
         };
         foreach (var (name, value) in terms ?? new Dictionary<string, double>()) named[name] = value;
-        if (double.IsFinite(Generator) && named.Values.All(double.IsFinite)) return;
-        throw new NonFiniteLossException(epoch, batch, Generator, named,
-            kept ?? "BeatGAN training writes no file checkpoint, so nothing was saved; the networks in memory hold non-finite weights.");
+        return new StepValues(Generator, named);
     }
 }

@@ -24,7 +24,7 @@ namespace Distill.Training.BeatGan;
 /// The teacher generator is frozen (requires_grad = false) and runs in eval mode without gradient. Parameters of terms
 /// that are modules (a latent regressor) are optimised with the student generator.
 /// With <see cref="CheckpointOptions"/>, both networks, the terms' module state (CRD's memory banks, a regressor), both
-/// Adams, torch's generator and the history are written after every epoch (<see cref="BeatGanTrainingCheckpoint"/>), and a
+/// Adams, torch's generator and the history are written after every epoch (<see cref="Checkpoint"/>), and a
 /// run with the same settings resumes from them bit-identically on the CPU.
 /// </remarks>
 public sealed class BeatGanStudentTrainer
@@ -168,9 +168,11 @@ public sealed class BeatGanStudentTrainer
     /// <param name="cancellationToken">Stops training between steps (the last completed epoch's checkpoint is kept).</param>
     /// <param name="steps">Receives every step's losses with its epoch and batch counts (for progress lines with a rate and
     /// an ETA during an epoch); <see cref="BeatGanProgress.CompletedEpoch"/> is null, as a student has no validation.</param>
-    /// <remarks>With a checkpoint to resume from, the epochs it holds are not trained again nor reported to <paramref name="progress"/>;
-    /// a checkpoint of all epochs only restores the networks and the terms.</remarks>
+    /// <remarks>The epochs run on the library's one <see cref="Trainer"/>. With a checkpoint to resume from, the epochs it
+    /// holds are not trained again nor reported to <paramref name="progress"/>; a checkpoint of all epochs only restores the
+    /// networks and the terms.</remarks>
     /// <exception cref="CorruptCheckpointException">The checkpoint is unreadable, from other settings or does not fit the networks or terms.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the last completed epoch's checkpoint is kept.</exception>
     public IReadOnlyList<BeatGanStudentEpoch> Fit(Tensor trainBeats, IProgress<BeatGanStudentEpoch>? progress = null, CancellationToken cancellationToken = default,
                                                   IProgress<BeatGanProgress>? steps = null)
     {
@@ -181,54 +183,71 @@ public sealed class BeatGanStudentTrainer
             throw new ArgumentException($"{trainBeats.shape[0]} beats make no full batch of {options.BatchSize}; lower BatchSize or add beats.", nameof(trainBeats));
         if (trainBeats.isnan().any().item<bool>())
             throw new ArgumentException("The training beats contain NaN; clean or drop those beats.", nameof(trainBeats));
-        var train = trainBeats.to(DistillDevice.Of(student));
-        var random = new Random(options.Seed);
-        int count = (int)train.shape[0], batches = count / options.BatchSize;
-        var history = new List<BeatGanStudentEpoch>(options.Epochs);
-        int savedEpoch = 0;
-        string settings = Settings(count);
-        if (checkpoints is { Resume: true } && File.Exists(checkpoints.Path))
+        var run = new StudentEpochs(this, trainBeats.to(DistillDevice.Of(student)));
+        var stepReports = new SyncProgress<StepProgress>(step =>
+            steps?.Report(new BeatGanProgress(step.Epoch, step.Epochs, step.Batch, step.Batches, run.LastStep!, null)));
+        var result = new Trainer(checkpoints).Fit(run, progress, stepReports, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return result.History;
+    }
+
+    // The beats of one step and their rows in the training set.
+    private sealed record StudentBatch(Tensor Beats, Tensor Rows);
+
+    // The student's epochs as the one trainer runs them: the adversarial step with the distillation terms, no validation.
+    private sealed class StudentEpochs(BeatGanStudentTrainer trainer, Tensor train) : IEpochObjective<StudentBatch, BeatGanStudentEpoch>
+    {
+        private TeacherPassCache? cache;
+        private int epochReinitialisations;
+
+        public BeatGanStepLosses? LastStep { get; private set; }
+
+        public int Epochs => trainer.options.Epochs;
+
+        public IBatchOrder Order { get; } = new RunSeededOrder((int)train.shape[0], trainer.options.BatchSize, trainer.options.Seed);
+
+        public string Settings => trainer.Settings(Order);
+
+        public IReadOnlyDictionary<string, nn.Module> Modules => trainer.Modules;
+
+        public IReadOnlyDictionary<string, OptimizerHelper> Optimizers => new Dictionary<string, OptimizerHelper>
         {
-            var (state, _) = BeatGanTrainingCheckpoint.Load<BeatGanStudentEpoch>(checkpoints.Path, settings, options.Epochs, Modules, Optimizers, null);
-            history.AddRange(state.History);
-            savedEpoch = state.Epoch;
-            BeatGanBatchOrder.Replay(count, random, savedEpoch);
-        }
-        using var cache = CacheTeacher(train);
-        for (int epoch = savedEpoch + 1; epoch <= options.Epochs; epoch++)
+            ["generator"] = trainer.generatorOptimizer, ["discriminator"] = trainer.discriminatorOptimizer,
+        };
+
+        public IReadOnlyDictionary<string, torch.Generator> Generators { get; } = new Dictionary<string, torch.Generator>();
+
+        public IReadOnlyDictionary<string, ModelSnapshot> Best { get; } = new Dictionary<string, ModelSnapshot>();
+
+        public bool Stopped => false;
+
+        public IDisposable? Prepare() => cache = trainer.CacheTeacher(train);
+
+        public StudentBatch Batch(long[] rows)
         {
-            var order = BeatGanBatchOrder.Shuffled(count, random);
-            double sumD = 0, sumRec = 0;
-            int reinits = 0;
-            var sums = new Dictionary<string, double>(StringComparer.Ordinal);
-            for (int b = 0; b < batches; b++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                BeatGanStudentStep step;
-                using (var scope = NewDisposeScope())
-                {
-                    var index = tensor(order.AsSpan(b * options.BatchSize, options.BatchSize).ToArray(), device: train.device); // [B]
-                    step = Step(train.index_select(0, index), index, cache);
-                }
-                step.Losses.ThrowIfNotFinite(epoch, b + 1, step.Terms, BeatGanTrainingCheckpoint.Kept(checkpoints, savedEpoch));
-                sumD += step.Losses.Discriminator;
-                sumRec += step.Losses.Reconstruction;
-                if (step.Losses.DiscriminatorReinitialised) reinits++;
-                foreach (var (name, value) in step.Terms) sums[name] = sums.GetValueOrDefault(name) + value;
-                steps?.Report(new BeatGanProgress(epoch, options.Epochs, b + 1, batches, step.Losses, null));
-            }
-            var summary = new BeatGanStudentEpoch(epoch, sumD / batches, sumRec / batches,
-                sums.ToDictionary(kv => kv.Key, kv => kv.Value / batches), reinits);
-            history.Add(summary);
-            if (checkpoints is not null && checkpoints.IsDue(epoch, epoch == options.Epochs))
-            {
-                BeatGanTrainingCheckpoint.Save(checkpoints.Path, new BeatGanTrainerState<BeatGanStudentEpoch>(
-                    BeatGanTrainingCheckpoint.FormatVersion, settings, epoch, 0, double.NegativeInfinity, history.ToArray(), []), Modules, Optimizers, null);
-                savedEpoch = epoch;
-            }
-            progress?.Report(summary);
+            var index = tensor(rows, device: train.device); // [B]
+            return new StudentBatch(train.index_select(0, index), index);
         }
-        return history;
+
+        public StepValues Step(StudentBatch batch, int epoch, int index)
+        {
+            var step = trainer.Step(batch.Beats, batch.Rows, cache);
+            LastStep = step.Losses;
+            if (step.Losses.DiscriminatorReinitialised) epochReinitialisations++;
+            return step.Losses.Values(step.Terms);
+        }
+
+        public EpochEnd<BeatGanStudentEpoch> EndEpoch(int epoch, double total, IReadOnlyDictionary<string, double> terms, EpochTime elapsed)
+        {
+            var summary = new BeatGanStudentEpoch(epoch, terms[BeatGanStepLosses.DiscriminatorTerm], terms[BeatGanStepLosses.ReconstructionTerm],
+                trainer.terms.ToDictionary(t => t.Loss.Name, t => terms[t.Loss.Name], StringComparer.Ordinal), epochReinitialisations);
+            epochReinitialisations = 0;
+            return new EpochEnd<BeatGanStudentEpoch>(summary, Stop: false);
+        }
+
+        public System.Text.Json.JsonElement SaveState() => System.Text.Json.JsonSerializer.SerializeToElement(new { });
+
+        public void RestoreState(System.Text.Json.JsonElement state, IReadOnlyList<BeatGanStudentEpoch> history) { }
     }
 
     // The teacher's pass on the training set, holding what the terms declare (recomputed identically on resume: the teacher
@@ -254,9 +273,7 @@ public sealed class BeatGanStudentTrainer
         }
     }
 
-    private Dictionary<string, OptimizerHelper> Optimizers => new() { ["generator"] = generatorOptimizer, ["discriminator"] = discriminatorOptimizer };
-
-    private string Settings(int trainBeats)
+    private string Settings(IBatchOrder order)
     {
         double checksum;
         using (NewDisposeScope())
@@ -265,7 +282,7 @@ public sealed class BeatGanStudentTrainer
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"BeatGAN student; generator {student.Options}; discriminator {discriminator.Options}; teacher {teacher.Options} with |weights| {checksum:R}; " +
             $"terms [{termList}]; gradient-free terms accepted {acceptGradientFree}; one generator pass per step; " +
-            $"{BeatGanBatchOrder.Describe(options, trainBeats)}; {checkpoints?.Settings}");
+            $"{options.Describe()}; {order.Describe()}");
     }
 
 }

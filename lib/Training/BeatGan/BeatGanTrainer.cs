@@ -27,7 +27,7 @@ namespace Distill.Training.BeatGan;
 /// running statistics survive a re-initialisation there too). Validation follows <see cref="BeatGanTrainingOptions.Validation"/>:
 /// by default as the authors do, in training mode on shuffled batches.
 /// With <see cref="CheckpointOptions"/>, both networks, both Adams, torch's generator, the history and the best epoch are
-/// written after every epoch (<see cref="BeatGanTrainingCheckpoint"/>), and a run with the same settings resumes from them
+/// written after every epoch (<see cref="Checkpoint"/>), and a run with the same settings resumes from them
 /// bit-identically on the CPU.
 /// </remarks>
 public sealed class BeatGanTrainer
@@ -110,9 +110,11 @@ public sealed class BeatGanTrainer
     /// of the current weights, which never influence training); the values are kept in the epoch's
     /// <see cref="BeatGanEpochSummary.Metrics"/> and so in the checkpoint. It must leave the networks' modes and weights as
     /// it found them (evaluation-mode scoring does).</param>
-    /// <remarks>With a checkpoint to resume from, the epochs it holds are not trained again nor reported to <paramref name="progress"/>;
-    /// a checkpoint of all epochs only restores the networks.</remarks>
+    /// <remarks>The epochs run on the library's one <see cref="Trainer"/>. With a checkpoint to resume from, the epochs it
+    /// holds are not trained again nor reported to <paramref name="progress"/>; a checkpoint of all epochs only restores the
+    /// networks.</remarks>
     /// <exception cref="CorruptCheckpointException">The checkpoint is unreadable, from other settings or does not fit the networks.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the last completed epoch's checkpoint is kept.</exception>
     public BeatGanTrainingResult Fit(
         Tensor trainBeats,
         Tensor validationBeats,
@@ -134,55 +136,78 @@ public sealed class BeatGanTrainer
         if (labels.Any(l => l is not (0 or 1)) || !labels.Contains(0) || !labels.Contains(1))
             throw new ArgumentException("Validation labels must be 0 (normal) or 1 (abnormal), with both present, for the validation AUC to exist.", nameof(validationLabels));
 
-        var train = trainBeats.to(DistillDevice.Of(generator));
-        var random = new Random(options.Seed);
-        int count = (int)train.shape[0], batches = count / options.BatchSize;
-        var history = new List<BeatGanEpochSummary>(options.Epochs);
-        var reinitialisations = new List<BeatGanReinitialisation>();
-        BeatGanCheckpoint? best = null;
-        int bestEpoch = 0, savedEpoch = 0;
-        double bestScore = double.NegativeInfinity;
-        string settings = Settings(count);
-        if (checkpoints is { Resume: true } && File.Exists(checkpoints.Path))
+        using var run = new TeacherEpochs(this, trainBeats.to(DistillDevice.Of(generator)), validationBeats, labels, validationMetric, epochMetrics);
+        int batches = (int)(trainBeats.shape[0] / options.BatchSize);
+        var steps = new SyncProgress<StepProgress>(step =>
+            progress?.Report(new BeatGanProgress(step.Epoch, step.Epochs, step.Batch, step.Batches, run.LastStep!, null)));
+        var epochs = new SyncProgress<BeatGanEpochSummary>(summary =>
+            progress?.Report(new BeatGanProgress(summary.Epoch, options.Epochs, batches, batches, run.LastStep!, summary)));
+        var result = new Trainer(checkpoints).Fit(run, epochs, steps, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return run.Finish(result.History);
+    }
+
+    // The teacher's epochs as the one trainer runs them: the adversarial step, validation after each epoch, the best epoch's
+    // networks kept, and the discriminator's re-initialisations logged.
+    private sealed class TeacherEpochs(BeatGanTrainer trainer, Tensor train, Tensor validationBeats, int[] labels,
+        Func<double[], int[], double> validationMetric, Func<BeatGanGenerator, IReadOnlyDictionary<string, double>>? epochMetrics)
+        : IEpochObjective<Tensor, BeatGanEpochSummary>, IDisposable
+    {
+        private readonly ModelSnapshot bestGenerator = new(trainer.generator);
+        private readonly ModelSnapshot bestDiscriminator = new(trainer.discriminator);
+        private readonly List<BeatGanReinitialisation> reinitialisations = [];
+        private int bestEpoch, epochReinitialisations;
+        private double bestScore = double.NegativeInfinity;
+
+        public BeatGanStepLosses? LastStep { get; private set; }
+
+        public int Epochs => trainer.options.Epochs;
+
+        public IBatchOrder Order { get; } = new RunSeededOrder((int)train.shape[0], trainer.options.BatchSize, trainer.options.Seed);
+
+        public string Settings =>
+            $"BeatGAN teacher; generator {trainer.generator.Options}; discriminator {trainer.discriminator.Options}; restore best {trainer.options.RestoreBest}; " +
+            $"validation {trainer.options.Validation}; one generator pass per step; {trainer.options.Describe()}; {Order.Describe()}";
+
+        public IReadOnlyDictionary<string, nn.Module> Modules => new Dictionary<string, nn.Module>
         {
-            var (state, saved) = BeatGanTrainingCheckpoint.Load<BeatGanEpochSummary>(checkpoints.Path, settings, options.Epochs,
-                Modules, Optimizers, (generator, discriminator));
-            history.AddRange(state.History);
-            reinitialisations.AddRange(state.Reinitialisations);
-            (best, bestEpoch, bestScore, savedEpoch) = (saved, state.BestEpoch, state.BestScore, state.Epoch);
-            BeatGanBatchOrder.Replay(count, random, savedEpoch);
+            ["generator"] = trainer.generator, ["discriminator"] = trainer.discriminator,
+        };
+
+        public IReadOnlyDictionary<string, OptimizerHelper> Optimizers => new Dictionary<string, OptimizerHelper>
+        {
+            ["generator"] = trainer.generatorOptimizer, ["discriminator"] = trainer.discriminatorOptimizer,
+        };
+
+        public IReadOnlyDictionary<string, torch.Generator> Generators { get; } = new Dictionary<string, torch.Generator>();
+
+        public IReadOnlyDictionary<string, ModelSnapshot> Best => new Dictionary<string, ModelSnapshot>
+        {
+            ["generator"] = bestGenerator, ["discriminator"] = bestDiscriminator,
+        };
+
+        public bool Stopped => false;
+
+        public IDisposable? Prepare() => null;
+
+        public Tensor Batch(long[] rows) => train.index_select(0, tensor(rows, device: train.device)); // [B, nc, L]
+
+        public StepValues Step(Tensor batch, int epoch, int index)
+        {
+            var step = trainer.TrainStep(batch);
+            LastStep = step;
+            if (step.DiscriminatorReinitialised)
+            {
+                epochReinitialisations++;
+                reinitialisations.Add(new BeatGanReinitialisation(epoch, index, step.Discriminator));
+            }
+            return step.Values();
         }
 
-        for (int epoch = savedEpoch + 1; epoch <= options.Epochs; epoch++)
+        public EpochEnd<BeatGanEpochSummary> EndEpoch(int epoch, double total, IReadOnlyDictionary<string, double> terms, EpochTime elapsed)
         {
-            var clock = Stopwatch.StartNew();
-            var order = BeatGanBatchOrder.Shuffled(count, random);
-            double sumD = 0, sumRec = 0, sumAdv = 0;
-            int epochReinits = 0;
-            BeatGanStepLosses? last = null;
-            for (int b = 0; b < batches; b++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                BeatGanStepLosses step;
-                using (var scope = NewDisposeScope())
-                {
-                    var index = tensor(order.AsSpan(b * options.BatchSize, options.BatchSize).ToArray(), device: train.device); // [B]
-                    step = TrainStep(train.index_select(0, index));
-                }
-                step.ThrowIfNotFinite(epoch, b + 1, kept: BeatGanTrainingCheckpoint.Kept(checkpoints, savedEpoch));
-                sumD += step.Discriminator;
-                sumRec += step.Reconstruction;
-                sumAdv += step.Adversarial;
-                if (step.DiscriminatorReinitialised)
-                {
-                    epochReinits++;
-                    reinitialisations.Add(new BeatGanReinitialisation(epoch, b + 1, step.Discriminator));
-                }
-                last = step;
-                progress?.Report(new BeatGanProgress(epoch, options.Epochs, b + 1, batches, step, null));
-            }
-
-            double score = validationMetric(ValidationScores(validationBeats, epoch), labels);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            double score = validationMetric(trainer.ValidationScores(validationBeats, epoch), labels);
             if (!double.IsFinite(score))
                 throw new InvalidOperationException($"The validation metric returned {score} after epoch {epoch}; check the metric and the validation labels.");
             bool isBest = score > bestScore;
@@ -190,25 +215,45 @@ public sealed class BeatGanTrainer
             {
                 bestScore = score;
                 bestEpoch = epoch;
-                best?.Dispose();
-                best = BeatGanCheckpoint.Capture(generator, discriminator);
+                bestGenerator.Capture();
+                bestDiscriminator.Capture();
             }
-            var metrics = epochMetrics?.Invoke(generator);
-            var summary = new BeatGanEpochSummary(epoch, sumD / batches, sumRec / batches, sumAdv / batches, score, epochReinits, isBest,
-                                                  clock.Elapsed, metrics);
-            history.Add(summary);
-            if (checkpoints is not null && checkpoints.IsDue(epoch, epoch == options.Epochs))
-            {
-                BeatGanTrainingCheckpoint.Save(checkpoints.Path, new BeatGanTrainerState<BeatGanEpochSummary>(
-                    BeatGanTrainingCheckpoint.FormatVersion, settings, epoch, bestEpoch, bestScore, history.ToArray(), reinitialisations.ToArray()),
-                    Modules, Optimizers, best);
-                savedEpoch = epoch;
-            }
-            progress?.Report(new BeatGanProgress(epoch, options.Epochs, batches, batches, last!, summary));
+            var metrics = epochMetrics?.Invoke(trainer.generator);
+            var summary = new BeatGanEpochSummary(epoch, terms[BeatGanStepLosses.DiscriminatorTerm], terms[BeatGanStepLosses.ReconstructionTerm],
+                terms[BeatGanStepLosses.AdversarialTerm], score, epochReinitialisations, isBest, elapsed.Epoch + clock.Elapsed, metrics);
+            epochReinitialisations = 0;
+            return new EpochEnd<BeatGanEpochSummary>(summary, Stop: false);
         }
 
-        if (options.RestoreBest) best!.Restore(generator, discriminator);
-        return new BeatGanTrainingResult(history, reinitialisations, bestEpoch, bestScore, best!);
+        public System.Text.Json.JsonElement SaveState()
+            => System.Text.Json.JsonSerializer.SerializeToElement(new Counters(bestEpoch, bestScore, reinitialisations.ToArray()), CheckpointZip.Json);
+
+        public void RestoreState(System.Text.Json.JsonElement state, IReadOnlyList<BeatGanEpochSummary> history)
+        {
+            var counters = System.Text.Json.JsonSerializer.Deserialize<Counters>(state, CheckpointZip.Json) ?? throw new ArgumentException("no trainer counters");
+            if (counters.BestEpoch < 0 || counters.BestEpoch > history.Count || (history.Count > 0 && counters.BestEpoch == 0))
+                throw new ArgumentException($"best epoch {counters.BestEpoch} of {history.Count}");
+            (bestEpoch, bestScore) = (counters.BestEpoch, counters.BestScore);
+            reinitialisations.Clear();
+            reinitialisations.AddRange(counters.Reinitialisations ?? []);
+        }
+
+        public BeatGanTrainingResult Finish(IReadOnlyList<BeatGanEpochSummary> history)
+        {
+            if (bestGenerator.Captured is not { } g || bestDiscriminator.Captured is not { } d)
+                throw new InvalidOperationException("No epoch was validated, so there are no best weights; train at least one epoch.");
+            var best = BeatGanCheckpoint.Copy(g, d);
+            if (trainer.options.RestoreBest) best.Restore(trainer.generator, trainer.discriminator);
+            return new BeatGanTrainingResult(history, reinitialisations.ToArray(), bestEpoch, bestScore, best);
+        }
+
+        public void Dispose()
+        {
+            bestGenerator.Dispose();
+            bestDiscriminator.Dispose();
+        }
+
+        private sealed record Counters(int BestEpoch, double BestScore, BeatGanReinitialisation[] Reinitialisations);
     }
 
     // The authors score validation beats right after training, in training mode, on shuffled batches (BeatGanValidation).
@@ -229,14 +274,4 @@ public sealed class BeatGanTrainer
         if (beats.isnan().any().item<bool>())
             throw new ArgumentException($"{name} contains NaN; clean or drop those beats before training.", name);
     }
-
-    private Dictionary<string, nn.Module> Modules => new() { ["generator"] = generator, ["discriminator"] = discriminator };
-
-    private Dictionary<string, OptimizerHelper> Optimizers => new() { ["generator"] = generatorOptimizer, ["discriminator"] = discriminatorOptimizer };
-
-    private string Settings(int trainBeats) =>
-        $"BeatGAN teacher; generator {generator.Options}; discriminator {discriminator.Options}; restore best {options.RestoreBest}; " +
-        $"validation {options.Validation}; one generator pass per step; " +
-        $"{BeatGanBatchOrder.Describe(options, trainBeats)}; {checkpoints?.Settings}";
-
 }

@@ -42,4 +42,10 @@ public sealed record BeatGanTrainingOptions(
             throw new ArgumentOutOfRangeException(nameof(ReinitThreshold), ReinitThreshold, "The re-initialisation threshold must be zero (never) or positive.");
         return this;
     }
+
+    /// <summary>Everything of the options that shapes a run's steps, in words, for a checkpoint's settings; the epoch count
+    /// is left out, so a finished run can be extended with more epochs.</summary>
+    public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"batch {BatchSize}, Adam lr {LearningRate:R} betas ({Beta1:R}, {Beta2:R}), w_adv {AdversarialWeight:R}, " +
+        $"D re-initialised below {ReinitThreshold:R}");
 }

@@ -1,6 +1,6 @@
 namespace Distill.Training.Checkpoints;
 
-/// <summary>Where and how often a <see cref="SupervisedTrainer"/> (or a BeatGAN trainer, <see cref="BeatGan.BeatGanTrainingCheckpoint"/>) writes its checkpoint.</summary>
+/// <summary>Where and how often a <see cref="SupervisedTrainer"/> (or a BeatGAN trainer: every run of <see cref="Trainer"/>, in one format, <see cref="Checkpoint"/>) writes its checkpoint.</summary>
 /// <param name="Path">The checkpoint file; it is replaced atomically, so it always holds the last complete epoch.</param>
 /// <param name="Every">Write after every this many epochs (and always after the last one).</param>
 /// <param name="Resume">Continue from the file when it exists; otherwise it is overwritten by a fresh run.</param>

@@ -1,8 +1,7 @@
 namespace Distill.Training.Checkpoints;
 
-/// <summary>The trainer's own state after an epoch: what, besides tensors, a resumed run needs to continue exactly.</summary>
-/// <param name="FormatVersion">Checkpoint format version (<see cref="TrainingCheckpoint.FormatVersion"/>).</param>
-/// <param name="Seed">Seed of the run; a resume with another seed is refused (the batch order would differ).</param>
+/// <summary>What a <see cref="SupervisedTrainer"/> checkpoint holds besides tensors (<see cref="SupervisedTrainer.ReadCheckpoint"/>).</summary>
+/// <param name="FormatVersion">Checkpoint format version (<see cref="Checkpoint.FormatVersion"/>).</param>
 /// <param name="Settings">The run's <see cref="CheckpointOptions.Settings"/>; a resume with other settings is refused.</param>
 /// <param name="Epoch">Last completed epoch.</param>
 /// <param name="BestEpoch">Epoch of the best validation metric so far (0 before any).</param>
@@ -11,7 +10,7 @@ namespace Distill.Training.Checkpoints;
 /// <param name="PlateauBest">The plateau scheduler's best metric.</param>
 /// <param name="PlateauBadEpochs">The plateau scheduler's count of epochs without improvement.</param>
 /// <param name="History">Every completed epoch's record.</param>
-public sealed record TrainerState(int FormatVersion, int Seed, string Settings, int Epoch, int BestEpoch, double BestMetric, double LearningRate,
+public sealed record TrainerState(int FormatVersion, string Settings, int Epoch, int BestEpoch, double BestMetric, double LearningRate,
                                   double PlateauBest, int PlateauBadEpochs, IReadOnlyList<EpochRecord> History)
 {
     /// <summary>Whether a run with <paramref name="options"/> has nothing left to train from this state: it reached the

@@ -84,7 +84,7 @@ public sealed class CliOutputTests : IDisposable
         int code = DistillCommandLine.Run(args, new SignalAfter("epoch 2/6", stop), error, stop);
         Assert.Equal((int)ExitCode.Interrupted, code);
         Assert.Equal("stopped after epoch 2 of the teacher; rerun the same command to resume.", error.ToString().Trim());
-        Assert.Equal(2, TrainingCheckpoint.ReadState(In("checkpoints/teacher.ckpt")).Epoch);
+        Assert.Equal(2, Checkpoint.ReadEpoch(In("checkpoints/teacher.ckpt")));
         Assert.False(File.Exists(In("stopped/runs.csv")));
 
         var resumed = Run(args);

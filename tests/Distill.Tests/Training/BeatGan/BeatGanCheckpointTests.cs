@@ -56,7 +56,7 @@ public sealed class BeatGanCheckpointTests : IDisposable
         var whole = TrainTeacher(initSeed: 5, Options(epochs: 4), checkpoint: null);
         string path = FilePath("teacher.ckpt");
         TrainTeacher(initSeed: 5, Options(epochs: 2), path);
-        Assert.Equal(2, BeatGanTrainingCheckpoint.ReadEpoch(path));
+        Assert.Equal(2, Checkpoint.ReadEpoch(path));
 
         // Other initial weights and another torch seed: everything the remaining epochs need must come from the file.
         var resumed = TrainTeacher(initSeed: 77, Options(epochs: 4), path);
@@ -84,7 +84,7 @@ public sealed class BeatGanCheckpointTests : IDisposable
                                          new CheckpointOptions(path, Settings: "synthetic beats"));
         Assert.ThrowsAny<OperationCanceledException>(() => stopped.Fit(train, validation, labels, SyntheticBeats.Auc,
             new StopAt(epoch: 3, batch: 2, cancel), cancel.Token));
-        Assert.Equal(2, BeatGanTrainingCheckpoint.ReadEpoch(path)); // epoch 3's two steps were not saved
+        Assert.Equal(2, Checkpoint.ReadEpoch(path)); // epoch 3's two steps were not saved
 
         var resumed = TrainTeacher(initSeed: 77, Options(epochs: 4), path);
 
@@ -219,7 +219,7 @@ public sealed class BeatGanCheckpointTests : IDisposable
             using (var reader = new StreamReader(entry.Open())) json = reader.ReadToEnd();
             entry.Delete();
             using var writer = new StreamWriter(zip.CreateEntry("trainer.json").Open());
-            writer.Write(json.Replace($"\"FormatVersion\":{BeatGanTrainingCheckpoint.FormatVersion}", "\"FormatVersion\":99"));
+            writer.Write(json.Replace($"\"FormatVersion\":{Checkpoint.FormatVersion}", "\"FormatVersion\":99"));
         }
         var version = Assert.Throws<CorruptCheckpointException>(() => TrainTeacher(initSeed: 5, Options(epochs: 2), path));
         Assert.Contains("format version 99", version.Message);

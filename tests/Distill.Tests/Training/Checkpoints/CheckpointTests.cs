@@ -67,12 +67,13 @@ public sealed class CheckpointTests : IDisposable
 
         File.WriteAllBytes(CheckpointPath, bytes);
         var seed = Assert.Throws<CorruptCheckpointException>(() => Resume(seed: 6));
-        Assert.Contains("seed 5, not 6", seed.Message);
+        Assert.Contains("(seed 5, epoch)", seed.Message); // the batch order of the file's run, and of this one
+        Assert.Contains("(seed 6, epoch)", seed.Message);
 
         var wider = new ClassifierObjective(new Mlp([30, 17, 8]), ClassificationTask.For(2), InputView.Teacher);
         var shape = Assert.Throws<CorruptCheckpointException>(() =>
             new SupervisedTrainer(Options, new CheckpointOptions(CheckpointPath)).Fit(wider, Data.Train, Data.Validation, 5));
-        Assert.Contains("'blocks.0.linear.weight' is [16, 30] in the file, [17, 30] in the model", shape.Message);
+        Assert.Contains("modules/model.pt: 'blocks.0.linear.weight' is [16, 30] in the file, [17, 30] in this run's model", shape.Message);
     }
 
     private TrainingResult Resume(int seed)

@@ -108,12 +108,12 @@ public sealed class LossStateCheckpointTests : IDisposable
         long rows = Data.Train.Count;
 
         var fewerRows = Assert.Throws<CorruptCheckpointException>(() => Resume(Build(2, false, rows: rows - 1)));
-        Assert.Contains($"loss 'crd' (losses/crd.pt): 'contrast.memory_student' is [{rows}, 16] in the file, [{rows - 1}, 16] in this run's loss", fewerRows.Message);
-        Assert.Contains("build the losses with the options and training rows of the run that wrote the checkpoint", fewerRows.Message);
+        Assert.Contains($"modules/losses/crd.pt: 'contrast.memory_student' is [{rows}, 16] in the file, [{rows - 1}, 16] in this run's losses/crd", fewerRows.Message);
+        Assert.Contains("Build the networks and losses with the sizes, options and training rows of the run that wrote it", fewerRows.Message);
         Assert.Contains(CheckpointPath, fewerRows.Message);
 
         var otherDim = Assert.Throws<CorruptCheckpointException>(() => Resume(Build(2, false, Crd with { FeatureDim = 32 })));
-        Assert.Contains($"'contrast.memory_teacher' is [{rows}, 16] in the file, [{rows}, 32] in this run's loss", otherDim.Message);
+        Assert.Contains($"'contrast.memory_teacher' is [{rows}, 16] in the file, [{rows}, 32] in this run's losses/crd", otherDim.Message);
 
         var ownGenerator = Assert.Throws<CorruptCheckpointException>(() => Resume(Build(2, ownGenerator: true)));
         Assert.Contains("rng.pt: missing the state of generator 'crd.sampler'", ownGenerator.Message);
@@ -125,23 +125,27 @@ public sealed class LossStateCheckpointTests : IDisposable
     }
 
     [Fact]
-    public void AVersionOneCheckpointIsRefusedSayingItHoldsNoLossState()
+    public void ACheckpointOfAnEarlierFormatIsRefusedSayingWhichItIs()
     {
         new SupervisedTrainer(Options with { Epochs = 1 }, new CheckpointOptions(CheckpointPath))
             .Fit(Build(2, ownGenerator: false).Objective, Data.Train, Data.Validation, 5);
-        using (var zip = ZipFile.Open(CheckpointPath, ZipArchiveMode.Update))
+        foreach (var (version, says) in new[] { (1, "version 1 is the BeatGAN trainers' format before the one trainer, or the classifier trainer's first, which held no loss state"),
+                                                 (2, "version 2 is the classifier trainer's format before the one trainer") })
         {
-            var entry = zip.GetEntry("trainer.json")!;
-            JsonNode state;
-            using (var reader = entry.Open()) state = JsonNode.Parse(reader)!;
-            state["FormatVersion"] = 1;
-            entry.Delete();
-            using var writer = new StreamWriter(zip.CreateEntry("trainer.json").Open());
-            writer.Write(state.ToJsonString());
+            using (var zip = ZipFile.Open(CheckpointPath, ZipArchiveMode.Update))
+            {
+                var entry = zip.GetEntry("trainer.json")!;
+                JsonNode state;
+                using (var reader = entry.Open()) state = JsonNode.Parse(reader)!;
+                state["FormatVersion"] = version;
+                entry.Delete();
+                using var writer = new StreamWriter(zip.CreateEntry("trainer.json").Open());
+                writer.Write(state.ToJsonString());
+            }
+            var error = Assert.Throws<CorruptCheckpointException>(() => SupervisedTrainer.ReadCheckpoint(CheckpointPath));
+            Assert.Contains($"format version {version}; this library reads version {Checkpoint.FormatVersion} ({says}", error.Message);
+            Assert.Throws<CorruptCheckpointException>(() => Resume(Build(2, ownGenerator: false)));
         }
-        var error = Assert.Throws<CorruptCheckpointException>(() => TrainingCheckpoint.ReadState(CheckpointPath));
-        Assert.Contains("format version 1; this library reads version 2 (version 1 holds no loss state such as CRD's memory banks)", error.Message);
-        Assert.Throws<CorruptCheckpointException>(() => Resume(Build(2, ownGenerator: false)));
     }
 
     private TrainingResult Resume(Run run)
