@@ -17,7 +17,7 @@ namespace Distill.Distillation;
 /// <para>
 /// Because the teacher is frozen and in eval mode, its pass on a row depends on that row alone. <see cref="CacheTeacher"/>
 /// therefore computes it once on the whole training set (<see cref="TeacherPassCache"/>) when every term declares what it
-/// reads (<see cref="ITeacherPassReader"/>), and <see cref="Step"/> then reads it by the batch's row indices, with the same
+/// reads (<see cref="ITeacherPassReader"/>), and <see cref="Step(Tensor, Tensor, Tensor, Tensor?)"/> then reads it by the batch's row indices, with the same
 /// values (bit for bit on the CPU, where the tests check it). A term that declares nothing keeps the teacher live: OFD and AB
 /// read pre-activations, which are never cached. Attention transfer stores its maps (a summary, <see cref="TeacherSummary"/>),
 /// one float per position of the student's (pooled) feature. Memory per 10,000 rows is 10,000 × 4 bytes × (the logits per row, if a term reads them, plus the width of
@@ -77,15 +77,15 @@ public sealed class Distiller
     public IReadOnlyList<DistillationTerm> Terms { get; }
 
     /// <summary>
-    /// Computes the frozen teacher's pass on the training rows once, so that <see cref="Step"/> reads it by row index instead
+    /// Computes the frozen teacher's pass on the training rows once, so that <see cref="Step(Tensor, Tensor, Tensor, Tensor?)"/> reads it by row index instead
     /// of running the teacher; null, and the teacher stays live, when a term does not declare what it reads.
     /// </summary>
-    /// <remarks>While the returned handle is held, every <see cref="Step"/> given indices must be on rows of this training
+    /// <remarks>While the returned handle is held, every <see cref="Step(Tensor, Tensor, Tensor, Tensor?)"/> given indices must be on rows of this training
     /// set (a trainer's mini-batches; never validation or test rows). Disposing it releases the cache.</remarks>
     /// <param name="studentInputs">The training rows as the student reads them, <c>[N, ...]</c>; one row is run (eval mode,
     /// no gradient) for the shapes of the student's features when a term reads a summary pooled to them (attention transfer).</param>
     /// <param name="teacherInputs">The training rows as the teacher reads them, <c>[N, ...]</c>.</param>
-    /// <param name="indices">Each row's index as <see cref="Step"/> will receive it, int64 <c>[N]</c>: the numbers 0..N-1 in
+    /// <param name="indices">Each row's index as <see cref="Step(Tensor, Tensor, Tensor, Tensor?)"/> will receive it, int64 <c>[N]</c>: the numbers 0..N-1 in
     /// any order (<see cref="Data.Tabular.TabularSplit.Indices"/>).</param>
     /// <param name="batchSize">The training batch size: the teacher runs on that many rows at a time, so that the cache holds
     /// what a live pass on a training batch gives (<see cref="TeacherPassCache.Build"/>).</param>
@@ -131,20 +131,48 @@ public sealed class Distiller
     {
         CheckBatch(studentInput, teacherInput, targets, indices);
         using var scope = NewDisposeScope();
+        var student = _studentFeatures.ForwardFeatures(studentInput);
+        var step = Total(student, teacherInput, targets, indices, CheckScalar(_taskLoss(student.Output, targets), TaskTermName));
+        foreach (var value in step.Terms.Values) value.MoveToOuterDisposeScope();
+        return step with { Total = step.Total.MoveToOuterDisposeScope() };
+    }
 
+    /// <summary>
+    /// The step of a student whose pass the caller has run and whose task loss the caller computed: a GAN's generator, whose
+    /// one pass also trains its discriminator and whose task loss needs that discriminator (BeatGAN's reconstruction plus
+    /// feature matching). Reads the teacher's pass as <see cref="Step(Tensor, Tensor, Tensor, Tensor?)"/> does and returns
+    /// <c>task + Σ w_k L_k</c> and every term.
+    /// </summary>
+    /// <param name="student">The student's pass on the batch (carries gradient).</param>
+    /// <param name="teacherInput">The batch as the teacher sees it, <c>[B, ...]</c>.</param>
+    /// <param name="targets">The ground truth of the batch (for a GAN's generator, the input beats).</param>
+    /// <param name="indices">Dataset row indices <c>[B]</c>, or null (see the other overload).</param>
+    /// <param name="task">The student's task loss, a scalar.</param>
+    public DistillationStep Step(FeatureOutput student, Tensor teacherInput, Tensor targets, Tensor? indices, Tensor task)
+    {
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(task);
+        CheckBatch(student.Output, teacherInput, targets, indices);
+        return Total(student, teacherInput, targets, indices, CheckScalar(task, TaskTermName));
+    }
+
+    /// <summary>Accept a term whose value carries no gradient (off by default: such a term is a bug, since it cannot train the
+    /// student); on only to reproduce the lab notes' constant KL and show that it changes nothing.</summary>
+    public bool AcceptGradientFreeTerms { get; set; }
+
+    // The teacher's pass (from the cache by row, or live in eval mode without gradient), then task + Σ w_k L_k.
+    private DistillationStep Total(FeatureOutput student, Tensor teacherInput, Tensor targets, Tensor? indices, Tensor task)
+    {
         DistillationContext context;
-        if (_cache is not null && indices is not null) context = _cache.Context(_studentFeatures.ForwardFeatures(studentInput), targets, indices);
+        if (_cache is not null && indices is not null) context = _cache.Context(student, targets, indices);
         else
         {
             _teacher.eval();
             FeatureOutput teacher;
             using (no_grad())
                 teacher = _teacherFeatures.ForwardFeatures(teacherInput);
-            context = new DistillationContext(_studentFeatures.ForwardFeatures(studentInput), teacher, targets, indices);
+            context = new DistillationContext(student, teacher, targets, indices);
         }
-        var student = context.Student;
-
-        var task = CheckScalar(_taskLoss(student.Output, targets), TaskTermName);
         var terms = new Dictionary<string, Tensor> { [TaskTermName] = task };
         var total = task;
         foreach (var term in Terms)
@@ -153,9 +181,7 @@ public sealed class Distiller
             terms[term.Loss.Name] = value;
             total = total + value * term.Weight;
         }
-
-        foreach (var value in terms.Values) value.MoveToOuterDisposeScope();
-        return new DistillationStep(total.MoveToOuterDisposeScope(), terms);
+        return new DistillationStep(total, terms);
     }
 
     /// <summary>The parameters the optimizer updates: the student's and the trainable ones of every loss that is a module, each once, never the teacher's.</summary>
@@ -239,15 +265,16 @@ public sealed class Distiller
                 $"Indices must be [batch] = [{batch}] dataset row numbers, got [{string.Join(", ", indices.shape)}].");
     }
 
-    private static Tensor CheckScalar(Tensor value, string name)
+    private Tensor CheckScalar(Tensor value, string name)
     {
         if (value.numel() != 1)
             throw new InvalidOperationException(
                 $"Term '{name}' returned a tensor of shape [{string.Join(", ", value.shape)}]; every loss must reduce to a scalar (mean over the batch).");
-        if (is_grad_enabled() && !value.requires_grad)
+        if (is_grad_enabled() && !value.requires_grad && !(AcceptGradientFreeTerms && name != TaskTermName))
             throw new InvalidOperationException(
-                $"Term '{name}' carries no gradient: it was computed from detached or copied scores, so it cannot train the student. " +
-                "Compute it from the student's output tensors directly.");
+                $"Term '{name}' carries no gradient: it was computed from detached or copied scores (the lab notes' NumPy-score KL), so it " +
+                "cannot train the student. Compute it from the student's output tensors directly, or set AcceptGradientFreeTerms only " +
+                "to demonstrate that such a term changes nothing.");
         return value.reshape(Array.Empty<long>());
     }
 }

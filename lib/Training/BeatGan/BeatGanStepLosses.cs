@@ -33,6 +33,9 @@ public sealed record BeatGanStepLosses(
     /// <summary>The name of <see cref="Adversarial"/> among a step's values.</summary>
     public const string AdversarialTerm = "adversarial";
 
+    /// <summary>The names of a step's own values, which distillation terms may not take.</summary>
+    public static readonly string[] Names = [DiscriminatorRealTerm, DiscriminatorFakeTerm, DiscriminatorTerm, ReconstructionTerm, AdversarialTerm];
+
     /// <summary>The step's values for <see cref="Trainer"/>: the generator's loss as the total, and every part by name, with
     /// the distillation <paramref name="terms"/> of a student step.</summary>
     public StepValues Values(IReadOnlyDictionary<string, double>? terms = null)

@@ -32,9 +32,8 @@ public sealed class BeatGanStudentTrainer
     private readonly BeatGanGenerator student;
     private readonly BeatGanDiscriminator discriminator;
     private readonly BeatGanGenerator teacher;
-    private readonly IReadOnlyList<DistillationTerm> terms;
+    private readonly Distiller distiller;
     private readonly BeatGanTrainingOptions options;
-    private readonly bool acceptGradientFree;
     private readonly bool cacheTeacher;
     private readonly CheckpointOptions? checkpoints;
     private readonly Adam generatorOptimizer;
@@ -61,32 +60,25 @@ public sealed class BeatGanStudentTrainer
         if (student.Options.Channels != teacher.Options.Channels || student.Options.SignalLength != teacher.Options.SignalLength
             || discriminator.Options.Channels != student.Options.Channels || discriminator.Options.SignalLength != student.Options.SignalLength)
             throw new ArgumentException("Student, student discriminator and teacher must read the same beats (Channels and SignalLength).");
-        this.terms = terms.ToArray();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var term in this.terms)
-        {
-            if (term?.Loss is null) throw new ArgumentException("A distillation term has no loss.", nameof(terms));
-            if (!double.IsFinite(term.Weight) || term.Weight < 0)
-                throw new ArgumentOutOfRangeException(nameof(terms), term.Weight, $"The weight of '{term.Loss.Name}' must be finite and non-negative.");
-            if (!names.Add(term.Loss.Name)) throw new ArgumentException($"Two terms are named '{term.Loss.Name}'; give each term a distinct name.", nameof(terms));
-        }
         var studentOptions = options ?? new BeatGanStudentOptions();
         this.options = studentOptions.ValidatedTraining();
-        acceptGradientFree = studentOptions.AcceptGradientFreeTerms;
         cacheTeacher = studentOptions.CacheTeacherPasses;
         checkpoints?.Validate();
         this.checkpoints = checkpoints;
-        foreach (var p in teacher.parameters()) p.requires_grad = false;
-        teacher.eval();
-
-        var generatorParameters = new List<Parameter>(student.parameters());
-        var seen = new HashSet<Parameter>(generatorParameters, ReferenceEqualityComparer.Instance);
-        foreach (var module in this.terms.Select(t => t.Loss).OfType<nn.Module>())
-            foreach (var p in module.parameters())
-                if (p.requires_grad && seen.Add(p)) generatorParameters.Add(p);
+        // The Distiller freezes the teacher, checks the terms and computes them; the task loss it is given here is the
+        // reconstruction error alone, what the student would minimise without a discriminator (Step passes the full one).
+        distiller = Distiller.Create(student, teacher, (reconstruction, x) => F.mse_loss(reconstruction, x), terms);
+        distiller.AcceptGradientFreeTerms = studentOptions.AcceptGradientFreeTerms;
+        foreach (var term in distiller.Terms)
+            if (StepValueNames.Contains(term.Loss.Name))
+                throw new ArgumentException($"A distillation term is named '{term.Loss.Name}', a name of BeatGAN's own step values " +
+                                            $"[{string.Join(", ", StepValueNames)}]; rename the term.", nameof(terms));
+        var generatorParameters = distiller.TrainableParameters().ToList();
         generatorOptimizer = optim.Adam(generatorParameters, this.options.LearningRate, this.options.Beta1, this.options.Beta2);
         discriminatorOptimizer = optim.Adam(discriminator.parameters(), this.options.LearningRate, this.options.Beta1, this.options.Beta2);
     }
+
+    private static readonly string[] StepValueNames = BeatGanStepLosses.Names;
 
     /// <summary>The training options in use.</summary>
     public BeatGanTrainingOptions Options => options;
@@ -95,71 +87,48 @@ public sealed class BeatGanStudentTrainer
     /// <param name="beats">Normal beats [B, nc, L].</param>
     /// <param name="rows">Each beat's row in the training set, int64 [B]; needed by terms with a memory bank (CRD), which
     /// say so when it is missing. <see cref="Fit"/> passes them.</param>
-    public BeatGanStudentStep TrainStep(Tensor beats, Tensor? rows = null) => Step(beats, rows, null);
+    public BeatGanStudentStep TrainStep(Tensor beats, Tensor? rows = null) => Step(beats, rows);
 
-    // One step; with a cache (built by Fit on the training set, rows given) the teacher's pass is read from it, not recomputed.
-    private BeatGanStudentStep Step(Tensor beats, Tensor? rows, TeacherPassCache? cache)
+    // One step; while Fit holds the distiller's teacher-pass cache (rows given), the teacher's pass is read from it.
+    private BeatGanStudentStep Step(Tensor beats, Tensor? rows)
     {
         using var scope = NewDisposeScope();
         var x = beats.to(DistillDevice.Of(student)); // [B, nc, L], where the networks live
-        student.train();
+        distiller.Train(true);
         discriminator.train();
-        foreach (var module in terms.Select(t => t.Loss).OfType<nn.Module>()) module.train();
         FeatureOutput studentPass;
         using (RepeatedBatchNormUpdates.Apply(student, passes: 2)) studentPass = student.ForwardFeatures(x);
         var (realError, fakeError) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, studentPass.Output, x);
         // The terms leave NaN/Inf detection to the step's one read of every value below, whose check names the term.
-        (Tensor, Tensor, Tensor, Tensor[]) errors;
-        using (InputFinitenessChecks.DeferToLossValues()) errors = UpdateGenerator(x, studentPass, rows, cache);
-        var (reconstructionError, adversarialError, totalError, termErrors) = errors;
-        // One transfer for the step's every loss; a NaN anywhere shows in these values and ThrowIfNotFinite names it.
-        var read = LossReadout.Read([realError, fakeError, reconstructionError, adversarialError, totalError, .. termErrors]);
+        (Tensor, Tensor, DistillationStep) errors;
+        using (InputFinitenessChecks.DeferToLossValues()) errors = UpdateGenerator(x, studentPass, rows);
+        var (reconstructionError, adversarialError, generator) = errors;
+        var termNames = distiller.Terms.Select(t => t.Loss.Name).ToArray();
+        // One transfer for the step's every loss; a NaN anywhere shows in these values and the trainer names it.
+        var read = LossReadout.Read([realError, fakeError, reconstructionError, adversarialError, generator.Total, .. termNames.Select(n => generator.Terms[n])]);
         var (real, fake, reconstruction, adversarial, total) = (read[0], read[1], read[2], read[3], read[4]);
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        for (int i = 0; i < terms.Count; i++) values[terms[i].Loss.Name] = read[5 + i];
+        for (int i = 0; i < termNames.Length; i++) values[termNames[i]] = read[5 + i];
         bool reinitialise = real + fake < options.ReinitThreshold;
         if (reinitialise) discriminator.ResetParameters();
         return new BeatGanStudentStep(new BeatGanStepLosses(real, fake, reconstruction, adversarial, total, reinitialise), values);
     }
 
-
-    private (Tensor Reconstruction, Tensor Adversarial, Tensor Total, Tensor[] Terms) UpdateGenerator(Tensor x,
-        FeatureOutput studentPass, Tensor? rows, TeacherPassCache? cache)
+    // G_S's update: BeatGAN's reconstruction and feature-matching losses (D frozen) as the task, plus the distiller's terms.
+    private (Tensor Reconstruction, Tensor Adversarial, DistillationStep Generator) UpdateGenerator(Tensor x, FeatureOutput studentPass, Tensor? rows)
     {
         using var scope = NewDisposeScope();
         generatorOptimizer.zero_grad();
-        DistillationContext context;
-        if (cache is not null && rows is not null) context = cache.Context(studentPass, x, rows);
-        else
-        {
-            teacher.eval();
-            FeatureOutput teacherPass;
-            using (no_grad()) teacherPass = teacher.ForwardFeatures(x);
-            context = new DistillationContext(studentPass, teacherPass, x, rows);
-        }
-        var values = new Tensor[terms.Count];
-        Tensor total = null!; // set by the backward callback
+        DistillationStep step = null!; // set by the backward callback
         var (reconstructionError, adversarialError) = BeatGanAdversarialLosses.Generator(discriminator, studentPass.Output, x, (rec, adv) =>
         {
-            total = rec + options.AdversarialWeight * adv;
-            for (int i = 0; i < terms.Count; i++)
-            {
-                var term = terms[i];
-                var value = term.Loss.Compute(context);
-                if (value.numel() != 1)
-                    throw new InvalidOperationException($"Term '{term.Loss.Name}' returned shape [{string.Join(", ", value.shape)}]; a loss must be a scalar.");
-                if (!value.requires_grad && !acceptGradientFree)
-                    throw new InvalidOperationException(
-                        $"Term '{term.Loss.Name}' carries no gradient, so it cannot train the student (the lab notes' NumPy-score KL). " +
-                        "Compute it from the student's tensors, or set AcceptGradientFreeTerms only to demonstrate that it changes nothing.");
-                values[i] = value.detach().MoveToOuterDisposeScope();
-                total = total + term.Weight * value.reshape(Array.Empty<long>());
-            }
-            total.backward();
+            step = distiller.Step(studentPass, x, x, rows, rec + options.AdversarialWeight * adv);
+            step.Total.backward();
         });
         generatorOptimizer.step();
         return (reconstructionError.detach().MoveToOuterDisposeScope(), adversarialError.detach().MoveToOuterDisposeScope(),
-                total.detach().MoveToOuterDisposeScope(), values);
+                new DistillationStep(step.Total.detach().MoveToOuterDisposeScope(),
+                                     step.Terms.ToDictionary(kv => kv.Key, kv => kv.Value.detach().MoveToOuterDisposeScope())));
     }
 
     /// <summary>Trains for <see cref="BeatGanTrainingOptions.Epochs"/> epochs on normal beats [N, nc, L] and returns each epoch's means.</summary>
@@ -197,7 +166,6 @@ public sealed class BeatGanStudentTrainer
     // The student's epochs as the one trainer runs them: the adversarial step with the distillation terms, no validation.
     private sealed class StudentEpochs(BeatGanStudentTrainer trainer, Tensor train) : IEpochObjective<StudentBatch, BeatGanStudentEpoch>
     {
-        private TeacherPassCache? cache;
         private int epochReinitialisations;
 
         public BeatGanStepLosses? LastStep { get; private set; }
@@ -221,7 +189,7 @@ public sealed class BeatGanStudentTrainer
 
         public bool Stopped => false;
 
-        public IDisposable? Prepare() => cache = trainer.CacheTeacher(train);
+        public IDisposable? Prepare() => trainer.CacheTeacher(train);
 
         public StudentBatch Batch(long[] rows)
         {
@@ -231,7 +199,7 @@ public sealed class BeatGanStudentTrainer
 
         public StepValues Step(StudentBatch batch, int epoch, int index)
         {
-            var step = trainer.Step(batch.Beats, batch.Rows, cache);
+            var step = trainer.Step(batch.Beats, batch.Rows);
             LastStep = step.Losses;
             if (step.Losses.DiscriminatorReinitialised) epochReinitialisations++;
             return step.Losses.Values(step.Terms);
@@ -240,7 +208,7 @@ public sealed class BeatGanStudentTrainer
         public EpochEnd<BeatGanStudentEpoch> EndEpoch(int epoch, double total, IReadOnlyDictionary<string, double> terms, EpochTime elapsed)
         {
             var summary = new BeatGanStudentEpoch(epoch, terms[BeatGanStepLosses.DiscriminatorTerm], terms[BeatGanStepLosses.ReconstructionTerm],
-                trainer.terms.ToDictionary(t => t.Loss.Name, t => terms[t.Loss.Name], StringComparer.Ordinal), epochReinitialisations);
+                trainer.distiller.Terms.ToDictionary(t => t.Loss.Name, t => terms[t.Loss.Name], StringComparer.Ordinal), epochReinitialisations);
             epochReinitialisations = 0;
             return new EpochEnd<BeatGanStudentEpoch>(summary, Stop: false);
         }
@@ -251,14 +219,12 @@ public sealed class BeatGanStudentTrainer
     }
 
     // The teacher's pass on the training set, holding what the terms declare (recomputed identically on resume: the teacher
-    // is frozen and in eval mode); null when caching is off or a term does not declare what it reads.
-    private TeacherPassCache? CacheTeacher(Tensor train)
+    // is frozen and in eval mode); null when caching is off or a term does not declare what it reads. Rows are numbered 0..N-1.
+    private IDisposable? CacheTeacher(Tensor train)
     {
-        if (!cacheTeacher || terms.Any(t => t.Loss is not ITeacherPassReader)) return null;
-        var parts = terms.Select(t => ((ITeacherPassReader)t.Loss).TeacherParts).Aggregate(TeacherPassParts.None, (a, b) => a.Union(b));
-        teacher.eval();
-        var shapes = parts.Summaries.Count > 0 ? FeatureShapes.Of(student, train.narrow(0, 0, 1)) : null;
-        return TeacherPassCache.Build(teacher, train, parts, shapes, chunk: options.BatchSize);
+        if (!cacheTeacher) return null;
+        using var rows = arange(train.shape[0], ScalarType.Int64, train.device);
+        return distiller.CacheTeacher(train, train, rows, options.BatchSize);
     }
 
     // The terms that are modules are saved whole (parameters and buffers: CRD's memory banks, a regressor's statistics).
@@ -267,7 +233,7 @@ public sealed class BeatGanStudentTrainer
         get
         {
             var modules = new Dictionary<string, nn.Module>(StringComparer.Ordinal) { ["generator"] = student, ["discriminator"] = discriminator };
-            foreach (var term in terms)
+            foreach (var term in distiller.Terms)
                 if (term.Loss is nn.Module module) modules[$"terms/{term.Loss.Name}"] = module;
             return modules;
         }
@@ -278,10 +244,10 @@ public sealed class BeatGanStudentTrainer
         double checksum;
         using (NewDisposeScope())
         using (no_grad()) checksum = teacher.parameters().Sum(p => p.to(float64).abs().sum().item<double>());
-        string termList = string.Join(", ", terms.Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Loss.Name}={t.Weight:R}")));
+        string termList = string.Join(", ", distiller.Terms.Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Loss.Name}={t.Weight:R}")));
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"BeatGAN student; generator {student.Options}; discriminator {discriminator.Options}; teacher {teacher.Options} with |weights| {checksum:R}; " +
-            $"terms [{termList}]; gradient-free terms accepted {acceptGradientFree}; one generator pass per step; " +
+            $"terms [{termList}]; gradient-free terms accepted {distiller.AcceptGradientFreeTerms}; one generator pass per step; " +
             $"{options.Describe()}; {order.Describe()}");
     }
 
