@@ -81,7 +81,7 @@ public sealed class BeatGanStudentTrainer
 
         var generatorParameters = new List<Parameter>(student.parameters());
         var seen = new HashSet<Parameter>(generatorParameters, ReferenceEqualityComparer.Instance);
-        foreach (var module in this.terms.Select(t => t.Loss).OfType<nn.Module>())
+        foreach (var module in this.terms.Select(t => t.Loss))
             foreach (var p in module.parameters())
                 if (p.requires_grad && seen.Add(p)) generatorParameters.Add(p);
         generatorOptimizer = optim.Adam(generatorParameters, this.options.LearningRate, this.options.Beta1, this.options.Beta2);
@@ -104,7 +104,7 @@ public sealed class BeatGanStudentTrainer
         var x = beats.to(DistillDevice.Of(student)); // [B, nc, L], where the networks live
         student.train();
         discriminator.train();
-        foreach (var module in terms.Select(t => t.Loss).OfType<nn.Module>()) module.train();
+        foreach (var term in terms) term.Loss.train();
         FeatureOutput studentPass;
         using (RepeatedBatchNormUpdates.Apply(student, passes: 2)) studentPass = student.ForwardFeatures(x);
         var (realError, fakeError) = BeatGanAdversarialLosses.UpdateDiscriminator(discriminatorOptimizer, discriminator, studentPass.Output, x);
@@ -242,14 +242,14 @@ public sealed class BeatGanStudentTrainer
         return TeacherPassCache.Build(teacher, train, parts, shapes, chunk: options.BatchSize);
     }
 
-    // The terms that are modules are saved whole (parameters and buffers: CRD's memory banks, a regressor's statistics).
+    // Every term is saved whole (parameters and buffers: CRD's memory banks, a regressor's statistics); a stateless one saves an empty state.
     private Dictionary<string, nn.Module> Modules
     {
         get
         {
             var modules = new Dictionary<string, nn.Module>(StringComparer.Ordinal) { ["generator"] = student, ["discriminator"] = discriminator };
             foreach (var term in terms)
-                if (term.Loss is nn.Module module) modules[$"terms/{term.Loss.Name}"] = module;
+                modules[$"terms/{term.Loss.Name}"] = term.Loss;
             return modules;
         }
     }

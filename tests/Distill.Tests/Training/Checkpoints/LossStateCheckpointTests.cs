@@ -41,7 +41,7 @@ public sealed class LossStateCheckpointTests : IDisposable
                                                  generator: ownGenerator ? new Generator(7) : null, device: DistillDevice.Current));
     }
 
-    private static Run Build<TLoss>(int initSeed, Func<TLoss> loss) where TLoss : nn.Module, IDistillationLoss
+    private static Run Build<TLoss>(int initSeed, Func<TLoss> loss) where TLoss : DistillationLoss
     {
         var task = ClassificationTask.For(Data.ClassCount);
         Reproducibility.Seed(1);
