@@ -32,6 +32,8 @@ public sealed class DiscriminatorAttentionTransferLoss : DistillationLoss, ITeac
         _teacherDiscriminator.eval();
         _attention = new AttentionTransferLoss(Blocks.Select(k => new LayerPair(k, k)).ToArray(), options);
         _teacherMaps = new TeacherSummary(Name, (teacher, _) => TeacherMaps(teacher.Output));
+        // No RegisterComponents(): D_T is the run's frozen input, not this loss's state, so it is never trained, switched to
+        // training mode or saved with the term; AT has no state.
     }
 
     /// <inheritdoc />

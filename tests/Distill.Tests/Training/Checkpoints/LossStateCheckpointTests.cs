@@ -70,6 +70,16 @@ public sealed class LossStateCheckpointTests : IDisposable
         Assert.Contains("norm.running_mean", resumed.Loss.state_dict().Keys);
     }
 
+    [Fact]
+    public void AStatelessTermIsSavedAsAnEmptyEntryAndResumes()
+    {
+        // Every loss is a module now; Bernoulli KD's state is empty, and a checkpoint holds (and a resume expects) its empty entry.
+        var (_, resumed) = InterruptAndResume(seed => Build(seed, () => new BinaryKnowledgeDistillationLoss()));
+        Assert.Empty(resumed.Loss.state_dict());
+        using var zip = ZipFile.OpenRead(CheckpointPath);
+        Assert.Contains(zip.Entries, entry => entry.FullName == "losses/bkd.pt");
+    }
+
     /// <summary>Trains a run straight through, and another built alike that stops after epoch 2 and is resumed by a third built
     /// from another seed; asserts that the resumed run ends bit-equal to the straight one: history, student and loss state.</summary>
     private (Run Straight, Run Resumed) InterruptAndResume(Func<int, Run> build)
