@@ -93,7 +93,7 @@ public static class SoftmaxCharts
     {
         if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), steps, "The path needs at least 2 points.");
         var kd = new KnowledgeDistillationLoss(temperature);
-        var crossEntropy = new NegativeSoftTargetCrossEntropyLoss(temperature, LogitKind.Multiclass);
+        var crossEntropy = new NegativeSoftTargetCrossEntropyLoss(temperature);
         double[] alphas = Enumerable.Range(0, steps).Select(i => (double)i / (steps - 1)).ToArray();
         var kl = new double[steps];
         var ce = new double[steps];

@@ -184,14 +184,14 @@ public sealed class Distiller
         return new DistillationStep(total, terms);
     }
 
-    /// <summary>The parameters the optimizer updates: the student's and the trainable ones of every loss that is a module, each once, never the teacher's.</summary>
+    /// <summary>The parameters the optimizer updates: the student's and the trainable ones of every loss, each once, never the teacher's.</summary>
     public IEnumerable<Parameter> TrainableParameters()
     {
         var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
         // A loss may hold a reference to the teacher (to reuse its head); the teacher stays frozen regardless.
         foreach (var parameter in _teacher.parameters()) seen.Add(parameter);
         var owners = new List<nn.Module> { _student };
-        owners.AddRange(Terms.Select(term => term.Loss).OfType<nn.Module>());
+        owners.AddRange(Terms.Select(term => term.Loss));
         foreach (var owner in owners)
             foreach (var parameter in owner.parameters())
                 if (seen.Add(parameter) && parameter.requires_grad) // frozen parts (FT's paraphraser) are not optimised
@@ -202,7 +202,7 @@ public sealed class Distiller
     public void Train(bool training = true)
     {
         _student.train(training);
-        foreach (var module in Terms.Select(term => term.Loss).OfType<nn.Module>()) module.train(training);
+        foreach (var term in Terms) term.Loss.train(training);
         _teacher.eval();
     }
 

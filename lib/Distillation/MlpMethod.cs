@@ -22,4 +22,4 @@ public sealed record Citation(string Authors, string Title, string Venue, int Ye
 /// <param name="Build">Builds its loss for a student/teacher pair; throws <see cref="NotSupportedException"/> where the method
 /// is not defined for the pair, saying why.</param>
 public sealed record MlpMethod(DistillationMethod Method, string Name, IReadOnlyList<string> Aliases, Citation Paper, double DefaultWeight,
-                               Func<MlpPair, IDistillationLoss> Build);
+                               Func<MlpPair, DistillationLoss> Build);

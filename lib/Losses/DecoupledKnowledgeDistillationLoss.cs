@@ -19,13 +19,13 @@ namespace Distill.Losses;
 /// training schedule on the term's weight and is not part of this loss.
 /// </para>
 /// </remarks>
-public sealed class DecoupledKnowledgeDistillationLoss : IDistillationLoss, ITeacherPassReader
+public sealed class DecoupledKnowledgeDistillationLoss : DistillationLoss, ITeacherPassReader
 {
     // mdistiller's constant: large enough that exp(-1000) underflows in float32 and float64, finite so that 0 · log q stays 0.
     private const double TargetMask = 1000.0;
 
     /// <summary>Creates the loss; <paramref name="options"/> defaults to the paper's α = 1, β = 8, T = 4.</summary>
-    public DecoupledKnowledgeDistillationLoss(DkdOptions? options = null)
+    public DecoupledKnowledgeDistillationLoss(DkdOptions? options = null) : base(nameof(DecoupledKnowledgeDistillationLoss))
     {
         Options = options ?? new DkdOptions();
         SoftTargets.CheckTemperature(Options.Temperature, nameof(options));
@@ -38,13 +38,13 @@ public sealed class DecoupledKnowledgeDistillationLoss : IDistillationLoss, ITea
     public DkdOptions Options { get; }
 
     /// <inheritdoc />
-    public string Name => "dkd";
+    public override string Name => "dkd";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
     /// <summary>Computes <c>α · TCKD + β · NCKD</c> (Eq. 7); needs the ground-truth classes in <see cref="DistillationContext.Targets"/>.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         using var scope = NewDisposeScope();
         var (tckd, nckd) = Decompose(context);
@@ -57,7 +57,7 @@ public sealed class DecoupledKnowledgeDistillationLoss : IDistillationLoss, ITea
         using var scope = NewDisposeScope();
         var student = context.Student.Output;                         // [B, C]
         var teacher = context.Teacher.Output.detach();                // [B, C]
-        SoftTargets.CheckPair(student, teacher, LogitKind.Multiclass, nameof(DecoupledKnowledgeDistillationLoss));
+        SoftTargets.CheckPair(student, teacher, nameof(DecoupledKnowledgeDistillationLoss));
         var targets = CheckTargets(context.Targets, student.shape[0], student.shape[1]);      // [B]
         var isTarget = nn.functional.one_hot(targets, student.shape[1]).to(student.dtype);   // [B, C]
         double t = Options.Temperature;

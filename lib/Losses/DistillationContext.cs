@@ -26,15 +26,3 @@ public sealed record DistillationContext(FeatureOutput Student, FeatureOutput Te
                 "list it in the term's TeacherParts (ITeacherPassReader).");
     }
 }
-
-/// <summary>A distillation term: one named loss computed from a student/teacher pair.</summary>
-/// <remarks>Losses with trainable parts (regressors, embeddings) are also TorchSharp modules; the
-/// <c>Distiller</c> hands their parameters to the optimizer.</remarks>
-public interface IDistillationLoss
-{
-    /// <summary>Short name used in logs, histories and charts (for example <c>"kd"</c>, <c>"at"</c>).</summary>
-    string Name { get; }
-
-    /// <summary>Computes the (unweighted) loss; a scalar tensor whose gradient reaches the student.</summary>
-    Tensor Compute(DistillationContext context);
-}

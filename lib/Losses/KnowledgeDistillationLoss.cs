@@ -13,30 +13,30 @@ namespace Distill.Losses;
 /// The teacher's logits are detached, so no gradient ever reaches the teacher. For single-logit binary classifiers use
 /// <see cref="BinaryKnowledgeDistillationLoss"/>: a softmax over one logit is always 1.
 /// </remarks>
-public sealed class KnowledgeDistillationLoss : IDistillationLoss, ITeacherPassReader
+public sealed class KnowledgeDistillationLoss : DistillationLoss, ITeacherPassReader
 {
     /// <summary>Creates the loss with temperature <paramref name="temperature"/> (Hinton et al. and RepDistiller: 4).</summary>
-    public KnowledgeDistillationLoss(double temperature = 4.0)
+    public KnowledgeDistillationLoss(double temperature = 4.0) : base(nameof(KnowledgeDistillationLoss))
         => Temperature = SoftTargets.CheckTemperature(temperature, nameof(temperature));
 
     /// <summary>The softmax temperature <c>T</c>.</summary>
     public double Temperature { get; }
 
     /// <inheritdoc />
-    public string Name => "kd";
+    public override string Name => "kd";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
     /// <summary>Computes <c>T² · mean_b KL(p_t^T ‖ p_s^T)</c> from the student's and teacher's logits <c>[B, C]</c>.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         using var scope = NewDisposeScope();
         var student = context.Student.Output;                         // [B, C]
         var teacher = context.Teacher.Output.detach();                // [B, C]
-        SoftTargets.CheckPair(student, teacher, LogitKind.Multiclass, nameof(KnowledgeDistillationLoss));
-        var logStudent = SoftTargets.LogProbabilities(student, Temperature, LogitKind.Multiclass);
-        var logTeacher = SoftTargets.LogProbabilities(teacher, Temperature, LogitKind.Multiclass);
+        SoftTargets.CheckPair(student, teacher, nameof(KnowledgeDistillationLoss));
+        var logStudent = SoftTargets.LogProbabilities(student, Temperature);
+        var logTeacher = SoftTargets.LogProbabilities(teacher, Temperature);
         return (SoftTargets.KlBatchMean(logStudent, logTeacher) * (Temperature * Temperature)).MoveToOuterDisposeScope();
     }
 }

@@ -13,15 +13,16 @@ namespace Distill.Losses;
 /// (the LwF paper writes no <c>T²</c> and lets its weight λ_o absorb the scale). With that choice
 /// <c>L_soft-ce = L_kd + T² · mean_b H(p_t^T)</c>: the two losses differ by the teacher's entropy, a constant for the student,
 /// so their gradients with respect to the student are identical; only the loss curves are shifted.
-/// <see cref="LogitKind.BinarySingleLogit"/> applies it to single-logit binary classifiers through the two-class softmax of <c>[z / T, 0]</c>.
+/// <see cref="LogitKind.BinarySingleLogit"/> applies it to single-logit binary classifiers through the two classes <c>[0, z]</c>
+/// of <see cref="BinaryLogit"/>.
 /// </remarks>
-public sealed class NegativeSoftTargetCrossEntropyLoss : IDistillationLoss, ITeacherPassReader
+public sealed class NegativeSoftTargetCrossEntropyLoss : DistillationLoss, ITeacherPassReader
 {
     /// <summary>Creates the loss (Li and Hoiem: <c>T = 2</c>) for multi-class or single-logit outputs.</summary>
-    public NegativeSoftTargetCrossEntropyLoss(double temperature = 2.0, LogitKind kind = LogitKind.Multiclass)
+    public NegativeSoftTargetCrossEntropyLoss(double temperature = 2.0, LogitKind kind = LogitKind.Multiclass) : base(nameof(NegativeSoftTargetCrossEntropyLoss))
     {
         Temperature = SoftTargets.CheckTemperature(temperature, nameof(temperature));
-        Kind = kind;
+        Kind = Enum.IsDefined(kind) ? kind : throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown logit kind.");
     }
 
     /// <summary>The softmax temperature <c>T</c>.</summary>
@@ -31,21 +32,27 @@ public sealed class NegativeSoftTargetCrossEntropyLoss : IDistillationLoss, ITea
     public LogitKind Kind { get; }
 
     /// <inheritdoc />
-    public string Name => "soft-ce";
+    public override string Name => "soft-ce";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
     /// <summary>Computes <c>T² · mean_b (−Σ_c p_t^T log p_s^T)</c>.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         using var scope = NewDisposeScope();
         var student = context.Student.Output;
         var teacher = context.Teacher.Output.detach();
-        SoftTargets.CheckPair(student, teacher, Kind, nameof(NegativeSoftTargetCrossEntropyLoss));
-        var logStudent = SoftTargets.LogProbabilities(student, Temperature, Kind);                 // [B, K]
-        var teacherProbabilities = SoftTargets.LogProbabilities(teacher, Temperature, Kind).exp(); // [B, K]
+        if (Kind == LogitKind.BinarySingleLogit) SoftTargets.CheckBinaryPair(student, teacher, nameof(NegativeSoftTargetCrossEntropyLoss));
+        else SoftTargets.CheckPair(student, teacher, nameof(NegativeSoftTargetCrossEntropyLoss));
+        var logStudent = LogProbabilities(student);                 // [B, K]
+        var teacherProbabilities = LogProbabilities(teacher).exp(); // [B, K]
         var crossEntropy = -(teacherProbabilities * logStudent).sum(1).mean();
         return (crossEntropy * (Temperature * Temperature)).MoveToOuterDisposeScope();
     }
+
+    // [B, C] for class logits; [B, 2] for a single logit, read as the two classes [0, z].
+    private Tensor LogProbabilities(Tensor logits) => Kind == LogitKind.BinarySingleLogit
+        ? BinaryLogit.TwoClassLogProbabilities(logits, Temperature)
+        : SoftTargets.LogProbabilities(logits, Temperature);
 }

@@ -47,8 +47,8 @@ public static class SeedPitfalls
     {
         using var scope = NewDisposeScope();
         var copied = CopyThroughArray(studentLogits);
-        var logStudent = SoftTargets.LogProbabilities(copied, temperature, LogitKind.Multiclass);
-        var logTeacher = SoftTargets.LogProbabilities(CopyThroughArray(teacherLogits), temperature, LogitKind.Multiclass);
+        var logStudent = SoftTargets.LogProbabilities(copied, temperature);
+        var logTeacher = SoftTargets.LogProbabilities(CopyThroughArray(teacherLogits), temperature);
         return (SoftTargets.KlBatchMean(logStudent, logTeacher) * (temperature * temperature)).MoveToOuterDisposeScope();
     }
 

@@ -61,6 +61,6 @@ public sealed record TeacherSummary(string Key, Func<FeatureOutput, FeatureShape
 /// implement this interface makes the trainer run the teacher live, as before.</remarks>
 public interface ITeacherPassReader
 {
-    /// <summary>The parts of <see cref="DistillationContext.Teacher"/> that <see cref="IDistillationLoss.Compute"/> reads.</summary>
+    /// <summary>The parts of <see cref="DistillationContext.Teacher"/> that <see cref="DistillationLoss.Compute"/> reads.</summary>
     TeacherPassParts TeacherParts { get; }
 }

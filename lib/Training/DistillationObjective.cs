@@ -25,10 +25,10 @@ public sealed class DistillationObjective(nn.Module<Tensor, Tensor> student, Dis
     public IEnumerable<Parameter> Parameters() => distiller.TrainableParameters();
 
     /// <inheritdoc />
-    /// <remarks>Every term whose loss is a module, under the term's name (the <see cref="Distiller"/> keeps names distinct).
+    /// <remarks>Every term's loss (a stateless one saves an empty state), under the term's name (the <see cref="Distiller"/> keeps names distinct).
     /// The frozen teacher is not among them: it is an input of the run, not state that training changes.</remarks>
     public IReadOnlyDictionary<string, nn.Module> LossModules
-        => distiller.Terms.Where(term => term.Loss is nn.Module).ToDictionary(term => term.Loss.Name, term => (nn.Module)term.Loss);
+        => distiller.Terms.ToDictionary(term => term.Loss.Name, term => (nn.Module)term.Loss);
 
     /// <inheritdoc />
     /// <remarks>The generator of every <see cref="ISamplingLoss"/> (CRD's contrastive sampler) wherever it sits in a term's

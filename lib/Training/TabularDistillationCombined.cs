@@ -18,7 +18,7 @@ namespace Distill.Training;
 public sealed record PreparedStudent(string Label, int Seed, Mlp Student, IReadOnlyList<DistillationTerm> Terms)
 {
     /// <summary>The term whose loss is of type <typeparamref name="T"/> (e.g. the <see cref="CrdLoss"/>), or an exception naming the terms present.</summary>
-    public T Loss<T>() where T : class, IDistillationLoss
+    public T Loss<T>() where T : DistillationLoss
         => Terms.Select(term => term.Loss).OfType<T>().FirstOrDefault()
            ?? throw new InvalidOperationException(
                $"The student '{Label}' has no {typeof(T).Name} term; its terms are [{string.Join(", ", Terms.Select(t => t.Loss.Name))}].");

@@ -27,9 +27,9 @@ def kd(s, t, T):
 
 
 def two_class(z):
-    # A single logit z is the two-class softmax of [z, 0]: p(1) = sigmoid(z).
+    # A single logit z is the two-class softmax of [0, z]: p(1) = sigmoid(z), the library's BinaryLogit.
     z = z.reshape(-1, 1)
-    return torch.cat([z, torch.zeros_like(z)], dim=1)
+    return torch.cat([torch.zeros_like(z), z], dim=1)
 
 
 def bkd(s, t, T):
@@ -84,7 +84,7 @@ for T in [1.0, 4.0]:
     s = torch.randn(BINARY_BATCH, dtype=DTYPE) * 3.0
     t = torch.randn(BINARY_BATCH, dtype=DTYPE) * 3.0
     loss, grad = value_and_grad(bkd, s, t, T)
-    # The same value from the two-class softmax of [z/T, 0]: two independent formulas must agree.
+    # The same value from the two-class softmax of [0, z/T]: two independent formulas must agree.
     assert abs(kd(two_class(s), two_class(t), T).item() - loss.item()) < 1e-12
     cases["bkd"].append({"T": T, "student": lst(s), "teacher": lst(t), "loss": loss.item(), "grad": lst(grad)})
 

@@ -38,7 +38,7 @@ public static class BeatGanKdTerms
 
     // The student's and the teacher's sizes, the teacher discriminator (d-at) and the training-set size (crd's memory bank).
     private sealed record Entry(string Name, double DefaultWeight,
-                                Func<BeatGanOptions, BeatGanOptions, BeatGanDiscriminator, long, IDistillationLoss> Build);
+                                Func<BeatGanOptions, BeatGanOptions, BeatGanDiscriminator, long, DistillationLoss> Build);
 
     // Weights put each term's gradient on the scale of the reconstruction MSE (see DefaultWeight).
     private static readonly Dictionary<BeatGanKdTerm, Entry> Registry = new()
@@ -91,7 +91,7 @@ public static class BeatGanKdTerms
     /// <summary>The loss of <paramref name="term"/>; the teacher discriminator is used (and frozen) only by
     /// <see cref="BeatGanKdTerm.DiscriminatorAttention"/>, the training-set size only by <see cref="BeatGanKdTerm.LatentContrastive"/>
     /// (its memory bank holds one row per training beat; the trainer passes each batch's row indices).</summary>
-    public static IDistillationLoss Create(BeatGanKdTerm term, BeatGanOptions student, BeatGanOptions teacher, BeatGanDiscriminator teacherDiscriminator,
+    public static DistillationLoss Create(BeatGanKdTerm term, BeatGanOptions student, BeatGanOptions teacher, BeatGanDiscriminator teacherDiscriminator,
         long trainBeats)
     {
         ArgumentNullException.ThrowIfNull(student);

@@ -248,7 +248,7 @@ public static class BeatGanKdExperiment
             new BeatGanTrainingOptions(Epochs: config.StudentEpochs, BatchSize: config.BatchSize, LearningRate: config.LearningRate, Seed: seed),
             AcceptGradientFreeTerms: terms.Any(t => t.Loss is ConstantScoreKdLoss));
         new BeatGanStudentTrainer(student, studentD, teacher, terms, options, checkpoint).Fit(data.Train, progress, cancellation, steps);
-        foreach (var module in terms.Select(t => t.Loss).OfType<TorchSharp.torch.nn.Module>()) module.Dispose();
+        foreach (var term in terms) term.Loss.Dispose();
         return student;
     }
 

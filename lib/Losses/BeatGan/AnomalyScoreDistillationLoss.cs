@@ -18,12 +18,12 @@ public sealed record AnomalyScoreDistillationOptions(double Temperature = 0.01);
 /// Here e_S is computed from the student's live reconstruction, so the term trains the student.
 /// The context's <c>Targets</c> must be the input beats x [B, nc, L].
 /// </remarks>
-public sealed class AnomalyScoreDistillationLoss : IDistillationLoss, ITeacherPassReader
+public sealed class AnomalyScoreDistillationLoss : DistillationLoss, ITeacherPassReader
 {
     private readonly double _temperature;
 
     /// <summary>Builds the loss; throws for a non-positive temperature.</summary>
-    public AnomalyScoreDistillationLoss(AnomalyScoreDistillationOptions? options = null)
+    public AnomalyScoreDistillationLoss(AnomalyScoreDistillationOptions? options = null) : base(nameof(AnomalyScoreDistillationLoss))
     {
         _temperature = (options ?? new AnomalyScoreDistillationOptions()).Temperature;
         if (!(_temperature > 0) || double.IsInfinity(_temperature))
@@ -31,13 +31,13 @@ public sealed class AnomalyScoreDistillationLoss : IDistillationLoss, ITeacherPa
     }
 
     /// <inheritdoc />
-    public string Name => "score-kd";
+    public override string Name => "score-kd";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
     /// <summary>T² · KL(p_T ‖ p_S) of the batch's error distributions.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         using var scope = NewDisposeScope();

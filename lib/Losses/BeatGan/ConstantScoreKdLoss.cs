@@ -14,12 +14,12 @@ namespace Distill.Losses.BeatGan;
 /// student trainer accepts it only with <c>AcceptGradientFreeTerms</c>, which exists for this demonstration.
 /// Targets must be the input beats [B, nc, L].
 /// </remarks>
-public sealed class ConstantScoreKdLoss : IDistillationLoss, ITeacherPassReader
+public sealed class ConstantScoreKdLoss : DistillationLoss, ITeacherPassReader
 {
     private readonly double _temperature;
 
     /// <summary>Builds the term with the notes' temperature (their value is not shown; 4 is RepDistiller's default).</summary>
-    public ConstantScoreKdLoss(double temperature = 4.0)
+    public ConstantScoreKdLoss(double temperature = 4.0) : base(nameof(ConstantScoreKdLoss))
     {
         if (!(temperature > 0) || double.IsInfinity(temperature))
             throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be positive and finite.");
@@ -27,13 +27,13 @@ public sealed class ConstantScoreKdLoss : IDistillationLoss, ITeacherPassReader
     }
 
     /// <inheritdoc />
-    public string Name => "const-kd";
+    public override string Name => "const-kd";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
     /// <summary>The notes' KL on copied scores: a scalar with <c>requires_grad == false</c>.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         using var scope = NewDisposeScope();

@@ -18,24 +18,26 @@ namespace Distill.Losses.BeatGan;
 /// D_T's parameters are frozen (requires_grad = false, eval mode) by the constructor and never change, and the right
 /// side runs without gradient. Student and teacher D widths never need to match, because only D_T is used.
 /// </remarks>
-public sealed class DiscriminatorAttentionTransferLoss : IDistillationLoss, ITeacherPassReader
+public sealed class DiscriminatorAttentionTransferLoss : DistillationLoss, ITeacherPassReader
 {
     private readonly BeatGanDiscriminator _teacherDiscriminator;
     private readonly AttentionTransferLoss _attention;
     private readonly TeacherSummary _teacherMaps;
 
     /// <summary>Builds the loss over the teacher discriminator's five blocks; freezes that discriminator.</summary>
-    public DiscriminatorAttentionTransferLoss(BeatGanDiscriminator teacherDiscriminator, AttentionTransferOptions? options = null)
+    public DiscriminatorAttentionTransferLoss(BeatGanDiscriminator teacherDiscriminator, AttentionTransferOptions? options = null) : base(nameof(DiscriminatorAttentionTransferLoss))
     {
         _teacherDiscriminator = teacherDiscriminator ?? throw new ArgumentNullException(nameof(teacherDiscriminator));
         foreach (var parameter in _teacherDiscriminator.parameters()) parameter.requires_grad = false;
         _teacherDiscriminator.eval();
         _attention = new AttentionTransferLoss(Blocks.Select(k => new LayerPair(k, k)).ToArray(), options);
         _teacherMaps = new TeacherSummary(Name, (teacher, _) => TeacherMaps(teacher.Output));
+        // No RegisterComponents(): D_T is the run's frozen input, not this loss's state, so it is never trained, switched to
+        // training mode or saved with the term; AT has no state.
     }
 
     /// <inheritdoc />
-    public string Name => "d-at";
+    public override string Name => "d-at";
 
     /// <inheritdoc />
     /// <remarks>D_T's five normalised maps on G_T(x), 310 floats per beat for L = 320 (a summary: neither G_T(x) nor D_T's
@@ -43,7 +45,7 @@ public sealed class DiscriminatorAttentionTransferLoss : IDistillationLoss, ITea
     public TeacherPassParts TeacherParts => TeacherPassParts.SummariesOnly(_teacherMaps);
 
     /// <summary>Sum over D_T's blocks of the attention-map distance between D_T(G_S(x)) and D_T(G_T(x)).</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         using var scope = NewDisposeScope();

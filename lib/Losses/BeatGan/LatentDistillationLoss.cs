@@ -12,7 +12,7 @@ namespace Distill.Losses.BeatGan;
 /// nz_T channels when the codes differ in size (trained with the student, as FitNets' regressor) and the identity
 /// otherwise. The code is read at <see cref="BeatGanGenerator.LatentIndex"/> of both generator passes.
 /// </remarks>
-public sealed class LatentDistillationLoss : Module, IDistillationLoss, ITeacherPassReader
+public sealed class LatentDistillationLoss : DistillationLoss, ITeacherPassReader
 {
     private readonly Module<Tensor, Tensor>? regressor;
     private readonly long _studentSize;
@@ -34,13 +34,13 @@ public sealed class LatentDistillationLoss : Module, IDistillationLoss, ITeacher
     }
 
     /// <inheritdoc />
-    public string Name => "latent";
+    public override string Name => "latent";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => new(false, [BeatGanGenerator.LatentIndex]);
 
     /// <summary>Mean squared difference between the (regressed) student code and the detached teacher code.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var student = context.Student.Features[BeatGanGenerator.LatentIndex]; // [B, nz_S, 1]

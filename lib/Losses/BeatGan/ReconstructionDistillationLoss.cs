@@ -11,16 +11,19 @@ namespace Distill.Losses.BeatGan;
 /// the teacher's reconstruction errors of normal beats are what the anomaly score measures, so matching them transfers
 /// "what a normal beat looks like to the teacher". Reads <see cref="Models.FeatureOutput.Output"/> of both passes.
 /// </remarks>
-public sealed class ReconstructionDistillationLoss : IDistillationLoss, ITeacherPassReader
+public sealed class ReconstructionDistillationLoss : DistillationLoss, ITeacherPassReader
 {
+    /// <summary>Builds the loss; it has no parameters.</summary>
+    public ReconstructionDistillationLoss() : base(nameof(ReconstructionDistillationLoss)) { }
+
     /// <inheritdoc />
-    public string Name => "rec-kd";
+    public override string Name => "rec-kd";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
     /// <summary>Mean squared difference between the student's and the (detached) teacher's reconstructions.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var student = context.Student.Output; // [B, nc, L]

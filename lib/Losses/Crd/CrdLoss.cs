@@ -17,7 +17,7 @@ namespace Distill.Losses.Crd;
 /// the memory, so call it once per training batch.
 /// </para>
 /// </remarks>
-public sealed class CrdLoss : nn.Module, IDistillationLoss, ISamplingLoss, ITeacherPassReader
+public sealed class CrdLoss : DistillationLoss, ISamplingLoss, ITeacherPassReader
 {
     private readonly Embed embed_student;
     private readonly Embed embed_teacher;
@@ -50,7 +50,7 @@ public sealed class CrdLoss : nn.Module, IDistillationLoss, ISamplingLoss, ITeac
     }
 
     /// <inheritdoc/>
-    public string Name => "crd";
+    public override string Name => "crd";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => new(false, [(Options.Layers ?? LayerPair.Last).Teacher]);
@@ -74,7 +74,7 @@ public sealed class CrdLoss : nn.Module, IDistillationLoss, ISamplingLoss, ITeac
     public torch.Generator? SamplerGenerator => sampler.Generator;
 
     /// <summary>Computes CRD for one batch: features from <see cref="CrdOptions.Layers"/>, rows from the context's indices.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         var rows = context.Indices
             ?? throw new ArgumentException("CRD needs each sample's row index in the training set: pass DistillationContext.Indices (int64 [B]).", nameof(context));

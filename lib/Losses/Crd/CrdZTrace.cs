@@ -18,7 +18,7 @@ public sealed record ZRecord(int Step, double Student, double Teacher);
 /// computes the wrapped CRD term and reads <see cref="ContrastMemory.Z"/> afterwards (one small device-to-host copy per step).
 /// The CRD loss is a registered submodule, so its embeddings stay trainable through the <c>Distiller</c>.
 /// </remarks>
-public sealed class CrdZTrace : nn.Module, IDistillationLoss, ITeacherPassReader
+public sealed class CrdZTrace : DistillationLoss, ITeacherPassReader
 {
     private readonly CrdLoss crd;
     private readonly List<ZRecord> history = [];
@@ -31,7 +31,7 @@ public sealed class CrdZTrace : nn.Module, IDistillationLoss, ITeacherPassReader
     }
 
     /// <summary>The wrapped loss's name (<c>"crd"</c>), so histories read as without the wrapper.</summary>
-    public string Name => crd.Name;
+    public override string Name => crd.Name;
 
     /// <summary>What the wrapped CRD loss reads of the teacher's pass.</summary>
     public TeacherPassParts TeacherParts => crd.TeacherParts;
@@ -43,7 +43,7 @@ public sealed class CrdZTrace : nn.Module, IDistillationLoss, ITeacherPassReader
     public IReadOnlyList<ZRecord> History => history;
 
     /// <summary>Computes the CRD term (which updates the memory and, at the first step or under a running estimate, Z), then records Z.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         var loss = crd.Compute(context);
         var (student, teacher) = crd.Memory.Z;

@@ -22,7 +22,7 @@ public sealed record ActivationBoundariesOptions(double Margin = 1.0);
 /// 2^(i−n+1) and rescales by 3/1000; here one pair is distilled per loss and those constants belong to the term weight.
 /// The paper uses AB to initialise the student before classification training; this loss can serve either stage.
 /// </remarks>
-public sealed class ActivationBoundariesLoss : Module<Tensor, Tensor, Tensor>, IDistillationLoss
+public sealed class ActivationBoundariesLoss : DistillationLoss
 {
     private readonly Sequential connector;
 
@@ -54,7 +54,7 @@ public sealed class ActivationBoundariesLoss : Module<Tensor, Tensor, Tensor>, I
     }
 
     /// <inheritdoc />
-    public string Name => "ab";
+    public override string Name => "ab";
 
     /// <summary>The distilled layer pair (indices into <c>PreActivations</c>).</summary>
     public LayerPair Pair { get; }
@@ -69,13 +69,13 @@ public sealed class ActivationBoundariesLoss : Module<Tensor, Tensor, Tensor>, I
     public ActivationBoundariesOptions Options { get; }
 
     /// <inheritdoc />
-    public Tensor Compute(DistillationContext context)
-        => forward(Pair.SelectStudent(context.Student.PreActivations), Pair.SelectTeacher(context.Teacher.PreActivations));
+    public override Tensor Compute(DistillationContext context)
+        => Distance(Pair.SelectStudent(context.Student.PreActivations), Pair.SelectTeacher(context.Teacher.PreActivations));
 
     /// <summary>Eq. 6 between a student and a teacher pre-activation.</summary>
     /// <param name="student">Student pre-ReLU feature [B, Cs] or [B, Cs, L].</param>
     /// <param name="teacher">Teacher pre-ReLU feature [B, Ct] or [B, Ct, L] with the same L; detached.</param>
-    public override Tensor forward(Tensor student, Tensor teacher)
+    public Tensor Distance(Tensor student, Tensor teacher)
     {
         using var scope = NewDisposeScope();
         FeatureLossGuard.Check(Name, Pair, student, teacher, sameRank: false);

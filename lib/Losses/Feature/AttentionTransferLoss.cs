@@ -29,7 +29,7 @@ public sealed record AttentionTransferOptions(double P = 2.0);
 /// when longer, so that a trainer's cache stores the map (1/C of the feature) rather than the feature.
 /// </para>
 /// </remarks>
-public sealed class AttentionTransferLoss : IDistillationLoss, ITeacherPassReader
+public sealed class AttentionTransferLoss : DistillationLoss, ITeacherPassReader
 {
     private const string Display = "AttentionTransferLoss (at)";
     private readonly IReadOnlyList<LayerPair> _pairs;
@@ -38,7 +38,7 @@ public sealed class AttentionTransferLoss : IDistillationLoss, ITeacherPassReade
     /// <summary>Builds the loss over one or more layer pairs (their terms are summed).</summary>
     /// <param name="pairs">Student/teacher layers whose attention maps are matched.</param>
     /// <param name="options">The exponent p; default 2 as in the paper.</param>
-    public AttentionTransferLoss(IReadOnlyList<LayerPair> pairs, AttentionTransferOptions? options = null)
+    public AttentionTransferLoss(IReadOnlyList<LayerPair> pairs, AttentionTransferOptions? options = null) : base(nameof(AttentionTransferLoss))
     {
         ArgumentNullException.ThrowIfNull(pairs);
         if (pairs.Count == 0)
@@ -50,14 +50,14 @@ public sealed class AttentionTransferLoss : IDistillationLoss, ITeacherPassReade
     }
 
     /// <inheritdoc />
-    public string Name => "at";
+    public override string Name => "at";
 
     /// <inheritdoc />
     /// <remarks>The teacher's map of every pair; none of the teacher's features themselves.</remarks>
     public TeacherPassParts TeacherParts => TeacherPassParts.SummariesOnly(_pairs.Select(TeacherMap).ToArray());
 
     /// <summary>Sum over the layer pairs of the mean squared difference between normalised attention maps.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         using var scope = NewDisposeScope();

@@ -24,7 +24,7 @@ public sealed record CorrelationCongruenceOptions(int EmbeddingDim = 128, double
 /// consecutive samples i of Σ_d |s_i − t_i|_d · |s_{i+1} − t_{i+1}|_d on the embeddings, with no kernel. This class follows the paper.
 /// The teacher feature is detached; both embeddings are trained with the student, as in RepDistiller.
 /// </remarks>
-public sealed class CorrelationCongruenceLoss : Module<Tensor, Tensor, Tensor>, IDistillationLoss, ITeacherPassReader
+public sealed class CorrelationCongruenceLoss : DistillationLoss, ITeacherPassReader
 {
     private readonly Linear embedStudent;
     private readonly Linear embedTeacher;
@@ -54,7 +54,7 @@ public sealed class CorrelationCongruenceLoss : Module<Tensor, Tensor, Tensor>, 
     }
 
     /// <inheritdoc />
-    public string Name => "cc";
+    public override string Name => "cc";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf([Pair]);
@@ -72,13 +72,13 @@ public sealed class CorrelationCongruenceLoss : Module<Tensor, Tensor, Tensor>, 
     public CorrelationCongruenceOptions Options { get; }
 
     /// <inheritdoc />
-    public Tensor Compute(DistillationContext context)
-        => forward(Pair.SelectStudent(context.Student.Features), Pair.SelectTeacher(context.Teacher.Features));
+    public override Tensor Compute(DistillationContext context)
+        => Distance(Pair.SelectStudent(context.Student.Features), Pair.SelectTeacher(context.Teacher.Features));
 
     /// <summary>Eq. 6 between the student's and the teacher's correlation matrices.</summary>
     /// <param name="student">Student feature [B, C] or [B, C, L].</param>
     /// <param name="teacher">Teacher feature [B, C] or [B, C, L]; detached.</param>
-    public override Tensor forward(Tensor student, Tensor teacher)
+    public Tensor Distance(Tensor student, Tensor teacher)
     {
         using var scope = NewDisposeScope();
         FeatureLossGuard.Check(Name, Pair, student, teacher, sameRank: false);

@@ -25,7 +25,7 @@ public enum FactorTransferLayout
 /// map (channel mean of the squared factor) before normalising. When the student's and teacher's lengths differ the
 /// longer factor is average-pooled to the shorter, as RepDistiller does.
 /// </remarks>
-public sealed class FactorTransferLoss : nn.Module<Tensor, Tensor, Tensor>, IDistillationLoss, ITeacherPassReader
+public sealed class FactorTransferLoss : DistillationLoss, ITeacherPassReader
 {
     private readonly Translator translator;
     private readonly Paraphraser paraphraser;
@@ -51,7 +51,7 @@ public sealed class FactorTransferLoss : nn.Module<Tensor, Tensor, Tensor>, IDis
     }
 
     /// <inheritdoc />
-    public string Name => "ft";
+    public override string Name => "ft";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf([Pair]);
@@ -60,13 +60,13 @@ public sealed class FactorTransferLoss : nn.Module<Tensor, Tensor, Tensor>, IDis
     public LayerPair Pair { get; }
 
     /// <inheritdoc />
-    public Tensor Compute(DistillationContext context)
-        => forward(Pair.SelectStudent(context.Student.Features), Pair.SelectTeacher(context.Teacher.Features));
+    public override Tensor Compute(DistillationContext context)
+        => Distance(Pair.SelectStudent(context.Student.Features), Pair.SelectTeacher(context.Teacher.Features));
 
     /// <summary>Eq. 3 between the translated student feature and the paraphrased teacher feature.</summary>
     /// <param name="student">Student feature [B, Cs] or [B, Cs, L].</param>
     /// <param name="teacher">Teacher feature [B, Ct] or [B, Ct, L]; detached.</param>
-    public override Tensor forward(Tensor student, Tensor teacher)
+    public Tensor Distance(Tensor student, Tensor teacher)
     {
         using var scope = NewDisposeScope();
         FeatureLossGuard.Check(Name, Pair, student, teacher, sameRank: false);

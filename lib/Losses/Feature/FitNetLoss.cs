@@ -29,7 +29,7 @@ public sealed record FitNetOptions(HintRegressor Regressor = HintRegressor.Linea
 /// of the squared error over all elements. RepDistiller trains FitNet with weight 100 next to the task loss.
 /// The regressor is trained with the student: hand this module's parameters to the optimizer.
 /// </remarks>
-public sealed class FitNetLoss : nn.Module, IDistillationLoss, ITeacherPassReader
+public sealed class FitNetLoss : DistillationLoss, ITeacherPassReader
 {
     private const string Display = "FitNetLoss (fitnet)";
     private readonly LayerPair _pair;
@@ -60,13 +60,13 @@ public sealed class FitNetLoss : nn.Module, IDistillationLoss, ITeacherPassReade
     }
 
     /// <inheritdoc />
-    public string Name => "fitnet";
+    public override string Name => "fitnet";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf([_pair]);
 
     /// <summary>The mean squared error between the regressed student feature and the teacher's hint.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         using var scope = NewDisposeScope();
         Tensor guided = _pair.SelectStudent(context.Student.Features);

@@ -14,11 +14,11 @@ namespace Distill.Losses.Feature;
 /// and unequal lengths within a network are an error, since the paper pairs layers of equal resolution.
 /// Each student matrix must have the teacher's shape (C1 × C2), as in both the paper and the reference.
 /// </remarks>
-public sealed class FlowOfSolutionProcedureLoss : IDistillationLoss, ITeacherPassReader
+public sealed class FlowOfSolutionProcedureLoss : DistillationLoss, ITeacherPassReader
 {
     /// <summary>Creates the loss over consecutive layer pairs: matrix i is G(layers[i], layers[i + 1]) in each network.</summary>
     /// <param name="layers">At least two pairs; student matrices use the <c>Student</c> indices, teacher matrices the <c>Teacher</c> ones.</param>
-    public FlowOfSolutionProcedureLoss(IReadOnlyList<LayerPair> layers)
+    public FlowOfSolutionProcedureLoss(IReadOnlyList<LayerPair> layers) : base(nameof(FlowOfSolutionProcedureLoss))
     {
         if (layers.Count < 2)
             throw new ArgumentException(
@@ -28,7 +28,7 @@ public sealed class FlowOfSolutionProcedureLoss : IDistillationLoss, ITeacherPas
     }
 
     /// <inheritdoc />
-    public string Name => "fsp";
+    public override string Name => "fsp";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf(Layers);
@@ -37,7 +37,7 @@ public sealed class FlowOfSolutionProcedureLoss : IDistillationLoss, ITeacherPas
     public IReadOnlyList<LayerPair> Layers { get; }
 
     /// <inheritdoc />
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         using var scope = NewDisposeScope();
         Tensor? total = null;

@@ -16,19 +16,19 @@ namespace Distill.Losses.Feature;
 /// Channel counts may differ. NST needs a spatial axis: for a [B, C] feature (L = 1) each normalised response is ±1, every
 /// kernel value is 1 and the MMD is identically zero, so such features (and [B, C, 1]) are rejected rather than silently giving 0.
 /// </remarks>
-public sealed class NeuronSelectivityTransferLoss : IDistillationLoss, ITeacherPassReader
+public sealed class NeuronSelectivityTransferLoss : DistillationLoss, ITeacherPassReader
 {
     private const string Display = "nst";
 
     /// <summary>Creates the loss over the given layer pairs (the last block of both networks when none are given).</summary>
     /// <param name="pairs">Student/teacher feature pairs; the loss is the sum over pairs.</param>
-    public NeuronSelectivityTransferLoss(params LayerPair[] pairs)
+    public NeuronSelectivityTransferLoss(params LayerPair[] pairs) : base(nameof(NeuronSelectivityTransferLoss))
     {
         Pairs = pairs.Length == 0 ? [LayerPair.Last] : pairs.ToArray();
     }
 
     /// <inheritdoc />
-    public string Name => Display;
+    public override string Name => Display;
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf(Pairs);
@@ -37,7 +37,7 @@ public sealed class NeuronSelectivityTransferLoss : IDistillationLoss, ITeacherP
     public IReadOnlyList<LayerPair> Pairs { get; }
 
     /// <inheritdoc />
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         using var scope = NewDisposeScope();
         Tensor? total = null;

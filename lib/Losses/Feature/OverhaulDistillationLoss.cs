@@ -21,7 +21,7 @@ public sealed record OverhaulOptions(double Scale = 1e-3);
 /// and multiplied by <see cref="OverhaulOptions.Scale"/> (1/1000). Deviation: the authors' per-stage divisors
 /// (8, 4, 2, 1 for ResNet stages of shrinking resolution) are left out, as this loss distils one layer pair.
 /// </remarks>
-public sealed class OverhaulDistillationLoss : nn.Module, IDistillationLoss
+public sealed class OverhaulDistillationLoss : DistillationLoss
 {
     private const string Display = "OverhaulDistillationLoss (ofd)";
     private readonly LayerPair _pair;
@@ -59,10 +59,10 @@ public sealed class OverhaulDistillationLoss : nn.Module, IDistillationLoss
     }
 
     /// <inheritdoc />
-    public string Name => "ofd";
+    public override string Name => "ofd";
 
     /// <summary>The partial L2 distance between the connected student feature and the margin-ReLU teacher feature.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         using var scope = NewDisposeScope();
         Tensor student = _pair.SelectStudent(context.Student.PreActivations);

@@ -13,7 +13,7 @@ namespace Distill.Losses.Feature;
 /// over the B^2 entries as in the authors' code and RepDistiller (the paper sums), with eps = 1e-7, which also guards
 /// the norm of an all-zero feature. RepDistiller weights the loss by 30000. Widths of student and teacher may differ.
 /// </remarks>
-public sealed class ProbabilisticKnowledgeTransferLoss : IDistillationLoss, ITeacherPassReader
+public sealed class ProbabilisticKnowledgeTransferLoss : DistillationLoss, ITeacherPassReader
 {
     /// <summary>The small constant of the authors' code, added to norms and probabilities.</summary>
     public const double Epsilon = 1e-7;
@@ -23,16 +23,16 @@ public sealed class ProbabilisticKnowledgeTransferLoss : IDistillationLoss, ITea
 
     /// <summary>Builds the loss for one layer pair (usually the penultimate representation, <see cref="LayerPair.Last"/>).</summary>
     /// <param name="pair">Student and teacher layers.</param>
-    public ProbabilisticKnowledgeTransferLoss(LayerPair pair) => _pair = pair;
+    public ProbabilisticKnowledgeTransferLoss(LayerPair pair) : base(nameof(ProbabilisticKnowledgeTransferLoss)) => _pair = pair;
 
     /// <inheritdoc />
-    public string Name => "pkt";
+    public override string Name => "pkt";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf([_pair]);
 
     /// <summary>The mean over the B^2 entries of <c>p_t log((p_t + eps) / (p_s + eps))</c>.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         using var scope = NewDisposeScope();
         Tensor student = _pair.SelectStudent(context.Student.Features);

@@ -21,7 +21,7 @@ public sealed record RelationalKnowledgeDistillationOptions(double DistanceWeigh
 /// distance term, and the angles by construction, invariant to scaling a feature by a positive constant; widths of
 /// student and teacher may differ.
 /// </remarks>
-public sealed class RelationalKnowledgeDistillationLoss : IDistillationLoss, ITeacherPassReader
+public sealed class RelationalKnowledgeDistillationLoss : DistillationLoss, ITeacherPassReader
 {
     private const string Display = "RelationalKnowledgeDistillationLoss (rkd)";
     private const double DistanceFloor = 1e-12;
@@ -31,7 +31,7 @@ public sealed class RelationalKnowledgeDistillationLoss : IDistillationLoss, ITe
     /// <summary>Builds the loss for one layer pair (the paper distils the final embedding: <see cref="LayerPair.Last"/>).</summary>
     /// <param name="pair">Student and teacher layers.</param>
     /// <param name="options">Term weights; defaults 25 and 50.</param>
-    public RelationalKnowledgeDistillationLoss(LayerPair pair, RelationalKnowledgeDistillationOptions? options = null)
+    public RelationalKnowledgeDistillationLoss(LayerPair pair, RelationalKnowledgeDistillationOptions? options = null) : base(nameof(RelationalKnowledgeDistillationLoss))
     {
         _pair = pair;
         _options = options ?? new RelationalKnowledgeDistillationOptions();
@@ -40,13 +40,13 @@ public sealed class RelationalKnowledgeDistillationLoss : IDistillationLoss, ITe
     }
 
     /// <inheritdoc />
-    public string Name => "rkd";
+    public override string Name => "rkd";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf([_pair]);
 
     /// <summary><c>lambda_D L_D + lambda_A L_A</c> on the flattened student and teacher features.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         using var scope = NewDisposeScope();
         Tensor student = _pair.SelectStudent(context.Student.Features);

@@ -11,14 +11,14 @@ namespace Distill.Losses.Feature;
 /// are compared, so widths and lengths of student and teacher may differ, and the loss is unchanged when either
 /// feature is scaled by a positive constant. The paper and RepDistiller weight it by gamma = 3000.
 /// </remarks>
-public sealed class SimilarityPreservingLoss : IDistillationLoss, ITeacherPassReader
+public sealed class SimilarityPreservingLoss : DistillationLoss, ITeacherPassReader
 {
     private const string Display = "SimilarityPreservingLoss (sp)";
     private readonly IReadOnlyList<LayerPair> _pairs;
 
     /// <summary>Builds the loss over one or more layer pairs (their terms are summed, Eq. 4).</summary>
     /// <param name="pairs">Student/teacher layers whose similarity matrices are matched.</param>
-    public SimilarityPreservingLoss(IReadOnlyList<LayerPair> pairs)
+    public SimilarityPreservingLoss(IReadOnlyList<LayerPair> pairs) : base(nameof(SimilarityPreservingLoss))
     {
         ArgumentNullException.ThrowIfNull(pairs);
         if (pairs.Count == 0)
@@ -27,13 +27,13 @@ public sealed class SimilarityPreservingLoss : IDistillationLoss, ITeacherPassRe
     }
 
     /// <inheritdoc />
-    public string Name => "sp";
+    public override string Name => "sp";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf(_pairs);
 
     /// <summary>Sum over the layer pairs of the squared Frobenius distance between normalised similarity matrices, over B^2.</summary>
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
     {
         using var scope = NewDisposeScope();
         Tensor? total = null;

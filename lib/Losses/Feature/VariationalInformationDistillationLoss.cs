@@ -23,7 +23,7 @@ public sealed record VariationalInformationDistillationOptions(double InitialVar
 /// When lengths differ the longer feature is average-pooled to the shorter, as the reference does.
 /// The teacher feature is detached; the regressor and α are trained with the student.
 /// </remarks>
-public sealed class VariationalInformationDistillationLoss : Module<Tensor, Tensor, Tensor>, IDistillationLoss, ITeacherPassReader
+public sealed class VariationalInformationDistillationLoss : DistillationLoss, ITeacherPassReader
 {
     private readonly Sequential regressor;
     private readonly Parameter alpha;
@@ -65,7 +65,7 @@ public sealed class VariationalInformationDistillationLoss : Module<Tensor, Tens
     }
 
     /// <inheritdoc />
-    public string Name => "vid";
+    public override string Name => "vid";
 
     /// <inheritdoc />
     public TeacherPassParts TeacherParts => TeacherPassParts.FeaturesOf([Pair]);
@@ -86,13 +86,13 @@ public sealed class VariationalInformationDistillationLoss : Module<Tensor, Tens
     public Tensor Variance() => F.softplus(alpha) + epsilon;
 
     /// <inheritdoc />
-    public Tensor Compute(DistillationContext context)
-        => forward(Pair.SelectStudent(context.Student.Features), Pair.SelectTeacher(context.Teacher.Features));
+    public override Tensor Compute(DistillationContext context)
+        => Distance(Pair.SelectStudent(context.Student.Features), Pair.SelectTeacher(context.Teacher.Features));
 
     /// <summary>Negative log-likelihood of the teacher feature under the student's Gaussian.</summary>
     /// <param name="student">Student feature [B, Cs] or [B, Cs, L].</param>
     /// <param name="teacher">Teacher feature [B, Ct] or [B, Ct, L]; detached.</param>
-    public override Tensor forward(Tensor student, Tensor teacher)
+    public Tensor Distance(Tensor student, Tensor teacher)
     {
         using var scope = NewDisposeScope();
         var (s, t) = Validate(student, teacher);  // [B, Cs, L], [B, Ct, L]

@@ -227,14 +227,14 @@ public sealed class BeatGanStudentTrainer
         return distiller.CacheTeacher(train, train, rows, options.BatchSize);
     }
 
-    // The terms that are modules are saved whole (parameters and buffers: CRD's memory banks, a regressor's statistics).
+    // Every term is saved whole (parameters and buffers: CRD's memory banks, a regressor's statistics); a stateless one saves an empty state.
     private Dictionary<string, nn.Module> Modules
     {
         get
         {
             var modules = new Dictionary<string, nn.Module>(StringComparer.Ordinal) { ["generator"] = student, ["discriminator"] = discriminator };
             foreach (var term in distiller.Terms)
-                if (term.Loss is nn.Module module) modules[$"terms/{term.Loss.Name}"] = module;
+                modules[$"terms/{term.Loss.Name}"] = term.Loss;
             return modules;
         }
     }

@@ -168,11 +168,11 @@ public class DistillerTests
             Assert.True(distiller.Step(s.StudentInput, s.TeacherInput, s.Targets).Values()["kd_copied"] > 0);
     }
 
-    private sealed class CopiedScoresKd : IDistillationLoss
+    private sealed class CopiedScoresKd() : DistillationLoss(nameof(CopiedScoresKd))
     {
-        public string Name => "kd_copied";
+        public override string Name => "kd_copied";
 
-        public Tensor Compute(DistillationContext context)
+        public override Tensor Compute(DistillationContext context)
             => SeedPitfalls.KdFromCopiedScores(context.Student.Output, context.Teacher.Output);
     }
 }

@@ -43,7 +43,7 @@ public class HookedDistillationTests
     /// <summary>The feature terms of the tabular methods, built from the pair's probed shapes as a user would.</summary>
     public static TheoryData<string> FeatureTerms => new() { "fitnet", "at", "ofd", "sp", "rkd", "crd" };
 
-    private static IDistillationLoss Term(string name, Pair pair)
+    private static DistillationLoss Term(string name, Pair pair)
     {
         var student = FeatureShapes.Of(pair.Student, pair.StudentInput);
         var teacher = FeatureShapes.Of(pair.Teacher, pair.TeacherInput);

@@ -88,7 +88,7 @@ public class HookedMlpEquivalenceTests
         LayerPair[] both = [new(0, 0), new(1, 1)];
         // Stateless losses and losses whose parameters no optimiser changes here are shared; CRD keeps a memory bank that
         // a step updates, so each pair gets its own, built from the same seed.
-        IDistillationLoss[] shared =
+        DistillationLoss[] shared =
         [
             new KnowledgeDistillationLoss(), new FitNetLoss(LayerPair.Last, 6, 12), new AttentionTransferLoss(both),
             new OverhaulDistillationLoss(new LayerPair(0, 0), 8, OverhaulMargins.FromBatchNorm(teacher.Blocks[0].Norm)),

@@ -64,7 +64,7 @@ public class MlpDistillationTests
     {
         var context = new DistillationContext(new FeatureOutput(randn(4, 3), [], []), new FeatureOutput(randn(4, 3), [], []), zeros(4, dtype: ScalarType.Int64));
         var error = Assert.Throws<ArgumentException>(() => new BinaryAsTwoClassLoss(new KnowledgeDistillationLoss()).Compute(context));
-        Assert.Contains("[B, 1]", error.Message);
+        Assert.Contains("one logit per example, [batch] or [batch, 1]", error.Message);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Distill.Tests.Distillation;
 
 /// <summary>Test-only loss that owns parameters: a FitNet-like regressor from the student's feature to the teacher's.</summary>
-internal sealed class ProbeLoss : nn.Module, IDistillationLoss
+internal sealed class ProbeLoss : DistillationLoss
 {
     private readonly Linear regressor;
     private readonly nn.Module? shared;
@@ -27,16 +27,16 @@ internal sealed class ProbeLoss : nn.Module, IDistillationLoss
 
     public Linear Regressor => regressor;
 
-    public string Name { get; }
+    public override string Name { get; }
 
-    public Tensor Compute(DistillationContext context)
+    public override Tensor Compute(DistillationContext context)
         => nn.functional.mse_loss(regressor.forward(context.Student.Features[0]), context.Teacher.Features[0].detach());
 }
 
 /// <summary>Test-only wrapper giving any loss another name, so that name clashes can be provoked.</summary>
-internal sealed class RenamedLoss(IDistillationLoss inner, string name) : IDistillationLoss
+internal sealed class RenamedLoss(DistillationLoss inner, string termName) : DistillationLoss(nameof(RenamedLoss))
 {
-    public string Name => name;
+    public override string Name => termName;
 
-    public Tensor Compute(DistillationContext context) => inner.Compute(context);
+    public override Tensor Compute(DistillationContext context) => inner.Compute(context);
 }

@@ -153,15 +153,15 @@ public sealed class TabularTeacherPassCacheTests
         => step.Terms.Values.Prepend(step.Total).Select(t => t.detach().cpu().to(ScalarType.Float64).item<double>()).ToArray();
 
     // Reads only the teacher's output and records whether the teacher's pass was a cache's, which holds no pre-activations.
-    private sealed class CacheProbe : IDistillationLoss, ITeacherPassReader
+    private sealed class CacheProbe() : DistillationLoss(nameof(CacheProbe)), ITeacherPassReader
     {
         public bool Cached { get; set; }
 
-        public string Name => "probe";
+        public override string Name => "probe";
 
         public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
-        public Tensor Compute(DistillationContext context)
+        public override Tensor Compute(DistillationContext context)
         {
             try { _ = context.Teacher.PreActivations[0]; }
             catch (InvalidOperationException) { Cached = true; }

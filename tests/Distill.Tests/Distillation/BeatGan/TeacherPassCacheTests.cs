@@ -148,15 +148,15 @@ public class TeacherPassCacheTests
     }
 
     // Reads only the teacher's output, and records whether the teacher's features were a cache's (which refuses undeclared reads).
-    private sealed class CacheProbe : IDistillationLoss, ITeacherPassReader
+    private sealed class CacheProbe() : DistillationLoss(nameof(CacheProbe)), ITeacherPassReader
     {
         public bool Cached { get; private set; }
 
-        public string Name => "probe";
+        public override string Name => "probe";
 
         public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
 
-        public Tensor Compute(DistillationContext context)
+        public override Tensor Compute(DistillationContext context)
         {
             try { _ = context.Teacher.Features[0]; }
             catch (InvalidOperationException) { Cached = true; }

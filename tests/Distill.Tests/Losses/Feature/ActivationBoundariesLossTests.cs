@@ -48,7 +48,7 @@ public class ActivationBoundariesLossTests
             zeros(6, ScalarType.Int64));
         var loss = new ActivationBoundariesLoss(LayerPair.Last, 3, 3);
         loss.eval();
-        Assert.Equal(loss.forward(studentPre, teacherPre).item<float>(), loss.Compute(context).item<float>());
+        Assert.Equal(loss.Distance(studentPre, teacherPre).item<float>(), loss.Compute(context).item<float>());
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public class FactorTransferLossTests
         var loss = new FactorTransferLoss(LayerPair.Last, paraphraser, translator);
         var teacher = RandomFeature(8, 4).relu();
         var factor = paraphraser.Encode(teacher);
-        Assert.True(loss.forward(RandomFeature(8, 4), teacher).item<float>() > 1e-4);
+        Assert.True(loss.Distance(RandomFeature(8, 4), teacher).item<float>() > 1e-4);
         var normalise = (Tensor f) => nn.functional.normalize(f, p: 2, dim: 1);
         Assert.True((normalise(3 * factor) - normalise(factor)).abs().max().item<float>() < 1e-6);
     }

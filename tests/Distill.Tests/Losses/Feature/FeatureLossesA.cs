@@ -56,7 +56,7 @@ internal static class FeatureLossesA
     }
 
     /// <summary>Backpropagates the loss and checks that the student's feature receives a non-zero gradient and the teacher's none.</summary>
-    public static void AssertGradientReachesOnlyStudent(IDistillationLoss loss, Tensor student, Tensor teacher)
+    public static void AssertGradientReachesOnlyStudent(DistillationLoss loss, Tensor student, Tensor teacher)
     {
         student = student.detach().clone().requires_grad_(true);
         teacher = teacher.detach().clone().requires_grad_(true);
@@ -67,7 +67,7 @@ internal static class FeatureLossesA
     }
 
     /// <summary>Checks the three input errors every feature loss reports: batch mismatch, wrong rank, NaN.</summary>
-    public static void AssertRejectsBadInput(IDistillationLoss loss, string display, Tensor student, Tensor teacher)
+    public static void AssertRejectsBadInput(DistillationLoss loss, string display, Tensor student, Tensor teacher)
     {
         var batch = Assert.Throws<ArgumentException>(() => loss.Compute(Context(student, teacher[TensorIndex.Slice(0, 3)])));
         Assert.Contains(display, batch.Message);

@@ -30,9 +30,8 @@ public class BinaryKnowledgeDistillationLossTests
     {
         var student = Random(11, 16);
         var teacher = Random(12, 16);
-        Tensor TwoClass(Tensor z) => stack([z, zeros_like(z)], 1);   // [B, 2]: softmax([z, 0]) = [sigmoid(z), 1 - sigmoid(z)]
         var (binary, _) = ValueAndGrad(new BinaryKnowledgeDistillationLoss(3.0), student, teacher);
-        var (twoClass, _) = ValueAndGrad(new KnowledgeDistillationLoss(3.0), TwoClass(student), TwoClass(teacher));
+        var (twoClass, _) = ValueAndGrad(new KnowledgeDistillationLoss(3.0), BinaryLogit.TwoClassLogits(student), BinaryLogit.TwoClassLogits(teacher));
         Tolerance.AssertClose(twoClass, binary, rel: 1e-12, what: "binary KD vs two-class KD");
     }
 

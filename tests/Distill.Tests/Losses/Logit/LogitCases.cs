@@ -28,7 +28,7 @@ internal static class LogitCases
                targets ?? zeros(student.shape[0], ScalarType.Int64, DistillDevice.Current));
 
     /// <summary>Loss value and its gradient with respect to the student logits (a fresh leaf).</summary>
-    public static (double Loss, double[] Grad) ValueAndGrad(IDistillationLoss loss, Tensor student, Tensor teacher, Tensor? targets = null)
+    public static (double Loss, double[] Grad) ValueAndGrad(DistillationLoss loss, Tensor student, Tensor teacher, Tensor? targets = null)
     {
         var leaf = student.detach().clone().requires_grad_(true);
         var value = loss.Compute(Context(leaf, teacher, targets));

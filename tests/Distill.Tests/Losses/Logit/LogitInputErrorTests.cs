@@ -10,7 +10,7 @@ public class LogitInputErrorTests
 {
     public static TheoryData<string> Losses => new() { "kd", "nce", "dkd" };
 
-    private static IDistillationLoss Create(string name) => name switch
+    private static DistillationLoss Create(string name) => name switch
     {
         "kd" => new KnowledgeDistillationLoss(),
         "nce" => new NegativeSoftTargetCrossEntropyLoss(),

@@ -42,7 +42,7 @@ public class NegativeSoftTargetCrossEntropyLossTests
         var (student, teacher) = kind == LogitKind.Multiclass
             ? (Random(21, 8, 10), Random(22, 8, 10))
             : (Random(23, 16, 1), Random(24, 16, 1));
-        IDistillationLoss kd = kind == LogitKind.Multiclass
+        DistillationLoss kd = kind == LogitKind.Multiclass
             ? new KnowledgeDistillationLoss(temperature) : new BinaryKnowledgeDistillationLoss(temperature);
         var (nceValue, nceGrad) = ValueAndGrad(new NegativeSoftTargetCrossEntropyLoss(temperature, kind), student, teacher);
         var (kdValue, kdGrad) = ValueAndGrad(kd, student, teacher);

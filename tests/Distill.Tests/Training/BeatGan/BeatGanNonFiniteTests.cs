@@ -11,11 +11,11 @@ namespace Distill.Tests.Training.BeatGan;
 
 public class BeatGanNonFiniteTests
 {
-    private sealed class NaNAfter(int calls) : IDistillationLoss
+    private sealed class NaNAfter(int calls) : DistillationLoss(nameof(NaNAfter))
     {
         private int count;
-        public string Name => "nan-probe";
-        public Tensor Compute(DistillationContext context) =>
+        public override string Name => "nan-probe";
+        public override Tensor Compute(DistillationContext context) =>
             context.Student.Output.mean() * (++count > calls ? double.NaN : 0.0);
     }
 

@@ -41,7 +41,7 @@ public sealed class LossStateCheckpointTests : IDisposable
                                                  generator: ownGenerator ? new Generator(7) : null, device: DistillDevice.Current));
     }
 
-    private static Run Build<TLoss>(int initSeed, Func<TLoss> loss) where TLoss : nn.Module, IDistillationLoss
+    private static Run Build<TLoss>(int initSeed, Func<TLoss> loss) where TLoss : DistillationLoss
     {
         var task = ClassificationTask.For(Data.ClassCount);
         Reproducibility.Seed(1);
@@ -68,6 +68,16 @@ public sealed class LossStateCheckpointTests : IDisposable
     {
         var (_, resumed) = InterruptAndResume(seed => Build(seed, () => new FitNetLoss(LayerPair.Last, 8, 8)));
         Assert.Contains("norm.running_mean", resumed.Loss.state_dict().Keys);
+    }
+
+    [Fact]
+    public void AStatelessTermIsSavedAsAnEmptyEntryAndResumes()
+    {
+        // Every loss is a module now; Bernoulli KD's state is empty, and a checkpoint holds (and a resume expects) its empty entry.
+        var (_, resumed) = InterruptAndResume(seed => Build(seed, () => new BinaryKnowledgeDistillationLoss()));
+        Assert.Empty(resumed.Loss.state_dict());
+        using var zip = ZipFile.OpenRead(CheckpointPath);
+        Assert.Contains(zip.Entries, entry => entry.FullName == "losses/bkd.pt");
     }
 
     /// <summary>Trains a run straight through, and another built alike that stops after epoch 2 and is resumed by a third built
