@@ -77,7 +77,7 @@ public sealed class LossStateCheckpointTests : IDisposable
         var (_, resumed) = InterruptAndResume(seed => Build(seed, () => new BinaryKnowledgeDistillationLoss()));
         Assert.Empty(resumed.Loss.state_dict());
         using var zip = ZipFile.OpenRead(CheckpointPath);
-        Assert.Contains(zip.Entries, entry => entry.FullName == "losses/bkd.pt");
+        Assert.Contains(zip.Entries, entry => entry.FullName == "modules/losses/bkd.pt");
     }
 
     /// <summary>Trains a run straight through, and another built alike that stops after epoch 2 and is resumed by a third built
