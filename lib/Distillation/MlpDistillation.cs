@@ -126,7 +126,7 @@ public static class MlpDistillation
     }
 
     /// <summary>CRD on the last hidden features of the pair, negatives drawn from the other classes, with K capped at the
-    /// training rows minus one (the one place the tabular methods cap it).</summary>
+    /// training rows minus one (<see cref="CrdOptions.CappedTo"/>, where every CRD builder caps it).</summary>
     /// <remarks>RepDistiller draws K = 16384 negatives from a 50000-image set; a small table has far fewer rows, so K is capped
     /// at N − 1 (negatives of other classes are then drawn with replacement, as the reference does).</remarks>
     /// <param name="pair">Student, teacher and training rows.</param>
@@ -136,7 +136,7 @@ public static class MlpDistillation
         ArgumentNullException.ThrowIfNull(pair);
         options ??= new CrdOptions();
         long rows = pair.TrainTargets.shape[0];
-        var capped = options with { Negatives = (int)Math.Min(options.Negatives, rows - 1) };
+        var capped = options.CappedTo(rows);
         return new CrdLoss(pair.Student.Widths[^1], pair.Teacher.Widths[^1], rows, capped, labels: pair.TrainTargets, device: pair.Device);
     }
 }

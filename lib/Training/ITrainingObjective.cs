@@ -9,7 +9,8 @@ namespace Distill.Training;
 /// <param name="Terms">Named, unweighted parts (for example "task", "kd").</param>
 public sealed record StepLoss(Tensor Total, IReadOnlyDictionary<string, Tensor> Terms);
 
-/// <summary>What a <see cref="SupervisedTrainer"/> optimises: a teacher's plain task loss, or a student's distillation loss.</summary>
+/// <summary>What a <see cref="SupervisedTrainer"/> optimises on a table: a teacher's plain task loss, or a student's distillation loss
+/// (<see cref="SupervisedTrainer"/> runs it on the one <see cref="Trainer"/>).</summary>
 public interface ITrainingObjective
 {
     /// <summary>The model being trained; its weights at the best validation epoch are restored at the end.</summary>
@@ -24,7 +25,7 @@ public interface ITrainingObjective
 
     /// <summary>Modules besides <see cref="Model"/> whose whole state (parameters and buffers) a checkpoint must hold for a
     /// resumed run to continue exactly, each under a name that is the same in every run built alike (for distillation:
-    /// every loss that is a module, by its term's name).</summary>
+    /// every term's loss, by its name).</summary>
     /// <remarks>Buffers are the point: CRD's memory banks and its Z, a regressor's BatchNorm statistics. State a loss keeps
     /// outside its tensors would be lost, so losses keep what affects later steps in buffers (CRD's Z is negative until the
     /// first batch sets it, rather than a flag) and draw random numbers from torch's global generator or from one listed in

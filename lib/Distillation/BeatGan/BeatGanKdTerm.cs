@@ -81,12 +81,7 @@ public static class BeatGanKdTerms
     /// training beats; K is the paper's 16384 capped at N − 1, so a small training set is not sampled with heavy repetition.
     /// </remarks>
     public static CrdOptions LatentCrdOptions(long trainBeats)
-    {
-        if (trainBeats < 2)
-            throw new ArgumentOutOfRangeException(nameof(trainBeats), trainBeats, "CRD contrasts each training beat with others: it needs at least 2 training beats.");
-        return new CrdOptions(Negatives: (int)Math.Min(16384, trainBeats - 1),
-            Layers: new LayerPair(BeatGanGenerator.LatentIndex, BeatGanGenerator.LatentIndex));
-    }
+        => new CrdOptions(Layers: new LayerPair(BeatGanGenerator.LatentIndex, BeatGanGenerator.LatentIndex)).CappedTo(trainBeats);
 
     /// <summary>The loss of <paramref name="term"/>; the teacher discriminator is used (and frozen) only by
     /// <see cref="BeatGanKdTerm.DiscriminatorAttention"/>, the training-set size only by <see cref="BeatGanKdTerm.LatentContrastive"/>

@@ -25,6 +25,17 @@ public sealed record CrdOptions(
     NegativeSampling NegativeSampling = NegativeSampling.PerRow,
     LayerPair? Layers = null)
 {
+    /// <summary>These options with K capped at <paramref name="rows"/> − 1, the other rows of a memory bank of
+    /// <paramref name="rows"/> rows: RepDistiller draws K = 16384 from 50,000 images, and a small training set would otherwise
+    /// be sampled with heavy repetition. The one place every CRD builder caps K.</summary>
+    /// <param name="rows">Rows of the memory bank (the training rows), at least 2.</param>
+    public CrdOptions CappedTo(long rows)
+    {
+        if (rows < 2)
+            throw new ArgumentOutOfRangeException(nameof(rows), rows, "CRD contrasts each training row with others: it needs at least 2 training rows.");
+        return this with { Negatives = (int)Math.Min(Negatives, rows - 1) };
+    }
+
     /// <summary>Throws a clear exception when a value is outside its meaningful range; returns the options otherwise.</summary>
     public CrdOptions Validate()
     {

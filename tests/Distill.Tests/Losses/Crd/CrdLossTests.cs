@@ -52,6 +52,18 @@ public class CrdLossTests
     }
 
     [Fact]
+    public void KIsCappedAtTheOtherRowsOfTheBankByEveryCrdBuilder()
+    {
+        Assert.Equal(16384, new CrdOptions().CappedTo(50_000).Negatives); // RepDistiller's K from CIFAR-100's 50,000 images
+        Assert.Equal(39, new CrdOptions().CappedTo(40).Negatives);
+        Assert.Equal(10, Small.CappedTo(40).Negatives);
+        Assert.Equal(Small with { Negatives = 1 }, Small.CappedTo(2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Small.CappedTo(1));
+        // The BeatGAN latent CRD and the tabular CRD both cap through it.
+        Assert.Equal(99, Distill.Distillation.BeatGan.BeatGanKdTerms.LatentCrdOptions(100).Negatives);
+    }
+
+    [Fact]
     public void EmbeddingsAreTheLossesTrainableParametersAndBanksItsBuffers()
     {
         using var crd = new CrdLoss(StudentDim, TeacherDim, DataCount, Small, device: DistillDevice.Current);
