@@ -52,12 +52,14 @@ for notebook in notebooks/*.dib; do
   fi
   names+=("$name")
 done
-# Longest first, by the last successful run's time in this profile (out/notebooks/NAME.PROFILE.seconds; a notebook never
-# timed counts as longest), so that a long notebook does not start last while the other jobs sit idle.
+# Longest first, by the last successful run's time in this profile (out/notebooks/NAME.PROFILE.seconds; on a clone that
+# has run none, the committed times of notebooks/run-seconds.tsv; a notebook timed by neither counts as longest), so that
+# a long notebook does not start last while the other jobs sit idle.
 if [ ${#names[@]} -gt 1 ]; then
   mapfile -t names < <(for name in "${names[@]}"; do
     seconds_file="out/notebooks/$name.$profile.seconds"
-    echo "$([ -f "$seconds_file" ] && cat "$seconds_file" || echo 999999) $name"
+    committed=$(awk -F'\t' -v p="$profile" -v n="$name" '$1 == p && $2 == n { print $3 }' notebooks/run-seconds.tsv)
+    echo "$([ -f "$seconds_file" ] && cat "$seconds_file" || echo "${committed:-999999}") $name"
   done | sort -k1,1nr -k2,2 | cut -d' ' -f2)
 fi
 echo "running ${#names[@]} notebook(s), $jobs at a time, profile $profile"
