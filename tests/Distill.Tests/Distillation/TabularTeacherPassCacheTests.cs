@@ -153,19 +153,4 @@ public sealed class TabularTeacherPassCacheTests
         => step.Terms.Values.Prepend(step.Total).Select(t => t.detach().cpu().to(ScalarType.Float64).item<double>()).ToArray();
 
     // Reads only the teacher's output and records whether the teacher's pass was a cache's, which holds no pre-activations.
-    private sealed class CacheProbe() : DistillationLoss(nameof(CacheProbe)), ITeacherPassReader
-    {
-        public bool Cached { get; set; }
-
-        public override string Name => "probe";
-
-        public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
-
-        public override Tensor Compute(DistillationContext context)
-        {
-            try { _ = context.Teacher.PreActivations[0]; }
-            catch (InvalidOperationException) { Cached = true; }
-            return (context.Student.Output * 0).sum();
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using Distill.Tests.Distillation;
 using Distill.Distillation;
 using Distill.Distillation.BeatGan;
 using Distill.Losses;
@@ -148,19 +149,4 @@ public class TeacherPassCacheTests
     }
 
     // Reads only the teacher's output, and records whether the teacher's features were a cache's (which refuses undeclared reads).
-    private sealed class CacheProbe() : DistillationLoss(nameof(CacheProbe)), ITeacherPassReader
-    {
-        public bool Cached { get; private set; }
-
-        public override string Name => "probe";
-
-        public TeacherPassParts TeacherParts => TeacherPassParts.OutputOnly;
-
-        public override Tensor Compute(DistillationContext context)
-        {
-            try { _ = context.Teacher.Features[0]; }
-            catch (InvalidOperationException) { Cached = true; }
-            return (context.Student.Output * 0).sum();
-        }
-    }
 }
