@@ -71,10 +71,7 @@ public sealed class BeatGanStudentStepBenchmark : IBenchmark
             // Memory after the first and after the last epoch (managed garbage collected first), so growth over the run shows.
             var memory = new List<(double RssMiB, long LiveTensors)>();
             var afterEpoch = new SyncProgress<BeatGanStudentEpoch>(epoch => { if (epoch.Epoch == 1 || epoch.Epoch == e) memory.Add(Memory()); });
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            trainer.Fit(train, afterEpoch);
-            clock.Stop();
+            var time = StepTiming.Time(() => trainer.Fit(train, afterEpoch));
             if (e > 1)
             {
                 var (first, last) = (memory[0], memory[^1]);
@@ -86,7 +83,7 @@ public sealed class BeatGanStudentStepBenchmark : IBenchmark
                 Results.Print($"student-step-{name}-rss-growth", last.RssMiB - first.RssMiB, "MiB");
                 Results.Print($"student-step-{name}-live-tensor-growth", last.LiveTensors - first.LiveTensors, "tensors");
             }
-            return (clock.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+            return time;
         }
         static (double, long) Memory()
         {
@@ -95,9 +92,6 @@ public sealed class BeatGanStudentStepBenchmark : IBenchmark
             using var process = Process.GetCurrentProcess();
             return (process.WorkingSet64 / 1048576.0, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         }
-        var warm = elapsed(1);
-        var total = elapsed(epochs + 1);
-        double steps = epochs * (train.shape[0] / batch);
-        return ((total.Wall - warm.Wall) / steps, (total.Cpu - warm.Cpu) / steps);
+        return StepTiming.PerStep(elapsed, epochs, epochs * (train.shape[0] / batch));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Distill.Data.Tabular;
 using Distill.Distillation;
 using Distill.Losses;
@@ -43,9 +42,8 @@ public sealed class TabularStudentStepBenchmark : IBenchmark
         var rates = new Dictionary<bool, double>();
         foreach (bool cache in new[] { false, true })
         {
-            var warm = Elapsed(data, teacher, spec, cache, 1);
-            var total = Elapsed(data, teacher, spec, cache, epochs + 1);
-            double wall = steps / ((total.Wall - warm.Wall) / 1000), cpu = steps / ((total.Cpu - warm.Cpu) / 1000);
+            var (wallMs, cpuMs) = StepTiming.PerStep(e => Elapsed(data, teacher, spec, cache, e), epochs, steps);
+            double wall = 1000 / wallMs, cpu = 1000 / cpuMs;
             string mode = cache ? "cached" : "live";
             rates[cache] = cpu;
             Console.WriteLine($"{mode,-7} {wall,9:F0} steps/s wall, {cpu,9:F0} steps/s CPU");
@@ -76,10 +74,7 @@ public sealed class TabularStudentStepBenchmark : IBenchmark
         var task = ClassificationTask.For(data.ClassCount);
         var objective = new DistillationObjective(student, Distiller.Create(student, teacher, task.Loss, terms), task);
         var options = new TrainingOptions(Epochs: epochs, BatchSize: 64, EarlyStoppingPatience: epochs + 1, CacheTeacherPasses: cache);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        new SupervisedTrainer(options).Fit(objective, data.Train, data.Validation, seed: 1);
-        return (clock.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+        return StepTiming.Time(() => new SupervisedTrainer(options).Fit(objective, data.Train, data.Validation, seed: 1));
     }
 
     private static IReadOnlyList<DistillationTerm> Terms(TeacherStudentData data, Mlp teacher, string spec, out Mlp student)
