@@ -90,7 +90,7 @@ public sealed class BeatGanBenchmark : IBenchmark
 
         Console.WriteLine($"steps {steps} (after {warmup} warm-up), batch {batch}: {steps / clock.Elapsed.TotalSeconds:F2} steps/s, {clock.Elapsed.TotalMilliseconds / steps:F2} ms/step");
         Console.WriteLine($"RSS after warm-up {Mib(rssAfterWarmup)} MiB, after step {settle} {Mib(rssSettled)} MiB, after step {steps} {Mib(rssEnd)} MiB " +
-                          $"(steady-state change {(rssEnd - rssSettled) / 1048576.0:+0.0;-0.0} MiB)");
+                          $"(steady-state change {(rssEnd - rssSettled) / 1048576.0:+0.0;-0.0;0.0} MiB)");
         Console.WriteLine($"live tensors before {liveBefore}, after {liveAfter}");
         Console.WriteLine($"last step: D {last.Discriminator:G4}, G rec {last.Reconstruction:G4}, G adv {last.Adversarial:G4}");
         Results.Print("beatgan-rss-change", (rssEnd - rssSettled) / 1048576.0, "MiB");
